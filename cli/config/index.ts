@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Registers this concern's subcommands on the root `tandem` program. */
+export function registerConfigCommands(_program: Command): void {
+  // filled in by the work on this concern
+}
