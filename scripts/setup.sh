@@ -17,6 +17,8 @@ declare -A NEED=(
   [/usr/bin/fuser]=psmisc
   [/usr/bin/redis-server]=redis-server
   [/usr/bin/systemd-analyze]=systemd
+  [/usr/bin/xmllint]=libxml2-utils                # ocf-tester validates meta-data with xmllint
+  [/usr/sbin/mkfs.ext4]=e2fsprogs                 # loop-device Filesystem tests
 )
 missing=()
 for path in "${!NEED[@]}"; do
