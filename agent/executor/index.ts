@@ -1,0 +1,28 @@
+/** The executor: runs resource-agent actions (OCF, LSB, built-in) with timeouts, queues and history. */
+export type { Clock, MonoMs, Timer, WallMs } from './clock.ts';
+export { FakeClock, systemClock } from './clock.ts';
+export { ExecStatus, describeExecStatus, toOpStatus } from './exec-status.ts';
+export { OcfRc, describeRc, isOcfRc, ocfRcFromExitCode } from './ocf-rc.ts';
+export type { ProcessOutcome, ProcessRequest, ProcessResult, ProcessRunner } from './process-runner.ts';
+export { SpawnProcessRunner, netnsProcessRunner } from './process-runner.ts';
+export { BoundedOutput, DEFAULT_MAX_OUTPUT_BYTES } from './bounded-output.ts';
+export { formatAgentRef, parseAgentSpec } from './agent-spec.ts';
+export { EXIT_REASON_PREFIX, parseExitReason } from './exit-reason.ts';
+export type { ActionMeta, AgentMetaData, ParameterMeta } from './meta-data.ts';
+export { advisedTimeoutMs, lsbMetaDataXml, parseMetaData } from './meta-data.ts';
+export type { ParamCheck } from './validate-params.ts';
+export { validateParams } from './validate-params.ts';
+export { CRM_FEATURE_SET, buildOcfEnvironment, metaEnvName } from './ocf-environment.ts';
+export { LsbStatus, isLsbStatusAction, lsbToOcf } from './lsb-to-ocf.ts';
+export type { AgentRunner, MetaDataAnswer, RunInput, RunOutcome } from './agent-runner.ts';
+export { DEFAULT_OCF_ROOT, DEFAULT_STATE_DIR, OcfRunner, ocfAgentPath } from './ocf-runner.ts';
+export { DEFAULT_LSB_DIR, LsbRunner } from './lsb-runner.ts';
+export { BUILTIN_PROVIDER, BuiltinRunner } from './builtin-runner.ts';
+export type { OperationRequest, OperationResult } from './operation.ts';
+export { DEFAULT_TIMEOUT_MS, isSuccess, opKey } from './operation.ts';
+export { OpHistory, paramsDigest } from './op-history.ts';
+export { Semaphore } from './semaphore.ts';
+export type { ExecutorOptions, ResultListener } from './executor.ts';
+export { DEFAULT_MAX_CONCURRENT, Executor } from './executor.ts';
+export type { ComplianceReport, ComplianceStep } from './lsb-compliance.ts';
+export { lsbComplianceCheck } from './lsb-compliance.ts';

@@ -1,0 +1,198 @@
+/**
+ * The process seam: the executor asks a ProcessRunner to run one agent executable and gets back
+ * how it ended. The real runner forks each agent as the leader of its own process group, so that a
+ * timeout or a cancellation can signal everything the agent started: SIGTERM to the group, then
+ * after a grace period SIGKILL to the group (Pacemaker kills the group with SIGKILL at once; the
+ * TERM first lets well-behaved agents clean up).
+ */
+import { spawn } from 'node:child_process';
+import { BoundedOutput, DEFAULT_MAX_OUTPUT_BYTES } from './bounded-output.ts';
+
+export interface ProcessRequest {
+  /** Absolute path of the executable. */
+  file: string;
+  args: readonly string[];
+  /** The complete environment of the child (nothing is inherited implicitly). */
+  env: Readonly<Record<string, string>>;
+  cwd?: string;
+  /** After this long the group is terminated and the result has `timedOut`. */
+  timeoutMs: number;
+  /** Cancellation: the group is terminated and the result has `cancelled`. */
+  signal?: AbortSignal;
+  /** Between SIGTERM and SIGKILL of the group; default 2000 ms. */
+  killGraceMs?: number;
+  maxOutputBytes?: number;
+}
+
+export type ProcessOutcome =
+  /** The leader exited (with a code, or killed by a signal nobody in tandem sent). */
+  | { kind: 'exited'; exitCode: number | null; exitSignal: NodeJS.Signals | null }
+  | { kind: 'timeout' }
+  | { kind: 'cancelled' }
+  /** fork/exec failed: ENOENT, EACCES, … */
+  | { kind: 'spawn-error'; code: string; message: string };
+
+export interface ProcessResult {
+  outcome: ProcessOutcome;
+  pid?: number;
+  stdout: string;
+  stderr: string;
+  /** Monotonic run time of the child, ms. */
+  durationMs: number;
+}
+
+export interface ProcessRunner {
+  run(request: ProcessRequest): Promise<ProcessResult>;
+}
+
+/** How long to keep reading a child's pipes after it exited (a daemon it started may hold them). */
+const DRAIN_AFTER_EXIT_MS = 50;
+
+function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is gone
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The real ProcessRunner (child_process.spawn, detached: own process group). */
+export class SpawnProcessRunner implements ProcessRunner {
+  run(request: ProcessRequest): Promise<ProcessResult> {
+    const started = performance.now();
+    const stdout = new BoundedOutput(request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const stderr = new BoundedOutput(request.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const grace = request.killGraceMs ?? 2000;
+
+    return new Promise<ProcessResult>((resolve) => {
+      if (request.signal?.aborted) {
+        resolve({ outcome: { kind: 'cancelled' }, stdout: '', stderr: '', durationMs: 0 });
+        return;
+      }
+      const child = spawn(request.file, request.args, {
+        env: request.env,
+        cwd: request.cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const pid = child.pid;
+      let settled = false;
+      let ending: 'timeout' | 'cancelled' | undefined;
+      let killed = false;
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let killTimer: NodeJS.Timeout | undefined;
+      let drainTimer: NodeJS.Timeout | undefined;
+      let pollTimer: NodeJS.Timeout | undefined;
+      let streamsOpen = 2;
+
+      const finish = (outcome: ProcessOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeoutTimer);
+        clearTimeout(killTimer);
+        clearTimeout(drainTimer);
+        clearTimeout(pollTimer);
+        request.signal?.removeEventListener('abort', onAbort);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        resolve({
+          outcome,
+          ...(pid !== undefined ? { pid } : {}),
+          stdout: stdout.text(),
+          stderr: stderr.text(),
+          durationMs: performance.now() - started,
+        });
+      };
+
+      const finishIfDone = (): void => {
+        if (ending !== undefined) {
+          // Done only when the leader exited and the whole group is gone (or was SIGKILLed).
+          if (exit !== undefined && (killed || pid === undefined || !groupAlive(pid)))
+            finish({ kind: ending });
+          return;
+        }
+        if (exit === undefined) return;
+        const outcome: ProcessOutcome = { kind: 'exited', exitCode: exit.code, exitSignal: exit.signal };
+        if (streamsOpen === 0) finish(outcome);
+        else drainTimer ??= setTimeout(() => finish(outcome), DRAIN_AFTER_EXIT_MS);
+      };
+
+      const terminate = (why: 'timeout' | 'cancelled'): void => {
+        if (settled || ending !== undefined || pid === undefined) return;
+        ending = why;
+        killGroup(pid, 'SIGTERM');
+        killTimer = setTimeout(() => {
+          killGroup(pid, 'SIGKILL');
+          killed = true;
+          // SIGKILL cannot be ignored (what is left are zombies awaiting their reaper); finish once
+          // the leader's exit event arrived.
+          if (exit !== undefined) finish({ kind: why });
+        }, grace);
+        const poll = (): void => {
+          if (settled) return;
+          if (exit !== undefined && (killed || !groupAlive(pid))) {
+            finish({ kind: why });
+            return;
+          }
+          pollTimer = setTimeout(poll, 20);
+        };
+        pollTimer = setTimeout(poll, 20);
+      };
+
+      const onAbort = (): void => terminate('cancelled');
+      const timeoutTimer = setTimeout(() => terminate('timeout'), Math.max(1, request.timeoutMs));
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+
+      child.stdout.on('data', (c: Buffer) => stdout.push(c));
+      child.stderr.on('data', (c: Buffer) => stderr.push(c));
+      const onStreamEnd = (): void => {
+        streamsOpen -= 1;
+        finishIfDone();
+      };
+      child.stdout.once('close', onStreamEnd);
+      child.stderr.once('close', onStreamEnd);
+      child.once('error', (err: NodeJS.ErrnoException) => {
+        if (exit === undefined && pid === undefined) {
+          finish({ kind: 'spawn-error', code: err.code ?? 'UNKNOWN', message: err.message });
+        }
+      });
+      child.once('exit', (code, signal) => {
+        exit = { code, signal };
+        if (ending !== undefined && pid !== undefined && (killed || !groupAlive(pid))) {
+          finish({ kind: ending });
+          return;
+        }
+        finishIfDone();
+      });
+    });
+  }
+}
+
+/**
+ * Wraps a runner so every executable runs inside a network namespace (`ip netns exec NS FILE …`).
+ * `ip netns exec` execs the agent in place, so the process group and signals are unchanged.
+ */
+export function netnsProcessRunner(
+  inner: ProcessRunner,
+  namespace: string,
+  ipPath = '/usr/sbin/ip',
+): ProcessRunner {
+  return {
+    run: (request) =>
+      inner.run({
+        ...request,
+        file: ipPath,
+        args: ['netns', 'exec', namespace, request.file, ...request.args],
+      }),
+  };
+}
