@@ -69,6 +69,8 @@ export interface Primitive {
   metaAttributes: Attributes;
   operations: Operation[];
   description?: string;
+  /** `<utilization>` (placement-strategy capacities), kept for round trips. */
+  utilization?: Attributes;
 }
 
 export interface Group {
@@ -147,6 +149,10 @@ export interface ColocationConstraint {
   score: Score;
   rscRole?: string;
   withRscRole?: string;
+  /** `node-attribute` (default `#uname`): colocate on nodes sharing this attribute's value. */
+  nodeAttribute?: string;
+  /** `influence` (default: the dependent's `critical` meta attribute, true). */
+  influence?: boolean;
 }
 
 export type OrderKind = 'Mandatory' | 'Optional' | 'Serialize';
@@ -161,6 +167,8 @@ export interface OrderConstraint {
   symmetrical: boolean;
   /** Legacy `score=` form, kept when imported (0 = Optional, >0 = Mandatory). */
   score?: Score;
+  /** `require-all` (default true): with a clone as `first`, whether all instances must be up. */
+  requireAll?: boolean;
 }
 
 export interface Constraints {

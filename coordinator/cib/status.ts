@@ -50,6 +50,10 @@ export interface OpRecord {
   crmFeatureSet?: string;
   onNode?: string;
   exitReason?: string;
+  /** `operation_key` (`ClusterIP_start_0`): action + interval; `id` is the history slot (`ClusterIP_last_0`). */
+  operationKey?: string;
+  /** Other lrm_rsc_op attributes kept verbatim (op-restart-digest, op-force-restart, op-secure-params, …). */
+  attributes?: Attributes;
 }
 
 /** One `<lrm_resource>`: the operation history of one resource (or clone instance) on one node. */
