@@ -1,0 +1,9 @@
+/** Recurring monitors: re-armed after each completion; failures reported at once. */
+export type {
+  MonitorEvent,
+  MonitorExecutor,
+  MonitorSchedulerOptions,
+  MonitorSpec,
+  MonitorState,
+} from './monitor-scheduler.ts';
+export { MonitorScheduler } from './monitor-scheduler.ts';
