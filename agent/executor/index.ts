@@ -26,3 +26,5 @@ export type { ExecutorOptions, ResultListener } from './executor.ts';
 export { DEFAULT_MAX_CONCURRENT, Executor } from './executor.ts';
 export type { ComplianceReport, ComplianceStep } from './lsb-compliance.ts';
 export { lsbComplianceCheck } from './lsb-compliance.ts';
+export type { ListAgentsOptions } from './list-agents.ts';
+export { listAgents } from './list-agents.ts';

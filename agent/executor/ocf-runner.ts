@@ -2,7 +2,7 @@
  * OCF agents as executables under `${ocfRoot}/resource.d/PROVIDER/TYPE`, forked with the action as
  * the sole argument and the Pacemaker environment (ocf-environment.ts).
  */
-import { access, constants } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentRef } from '../../coordinator/cib/model.ts';
 import type { ParseResult } from '../../coordinator/cib/score.ts';
@@ -40,6 +40,8 @@ export class OcfRunner implements AgentRunner {
    * cached defaults are never exported to another instance.
    */
   readonly #cache = new Map<string, Promise<ParseResult<MetaDataAnswer>>>();
+  /** HA_RSCTMP is created once (systemd-tmpfiles does it for Pacemaker). */
+  #stateDirReady: Promise<void> | undefined;
 
   constructor(options: OcfRunnerOptions) {
     this.#o = options;
@@ -63,6 +65,11 @@ export class OcfRunner implements AgentRunner {
     if (missing !== undefined) {
       return { status: 'not-installed', rc: OcfRc.errInstalled, exitReason: missing, output: '', stderr: '' };
     }
+    this.#stateDirReady ??= mkdir(this.#o.stateDir, { recursive: true }).then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.#stateDirReady;
     const env = buildOcfEnvironment({
       ocfRoot: this.#o.ocfRoot,
       stateDir: this.#o.stateDir,

@@ -1,6 +1,19 @@
+/** `tandem agent run|list|meta-data|install-ocf`: resource agents on this node. */
 import type { Command } from 'commander';
+import { registerInstallOcfCommand } from './install-ocf-command.ts';
+import { registerListCommand } from './list-command.ts';
+import { registerMetaDataCommand } from './meta-data-command.ts';
+import { registerRunCommand } from './run-command.ts';
+
+export { formatRunResult, parseNameValues } from './run-command.ts';
 
 /** Registers this concern's subcommands on the root `tandem` program. */
-export function registerAgentCommands(_program: Command): void {
-  // filled in by the work on this concern
+export function registerAgentCommands(program: Command): void {
+  const agent = program
+    .command('agent')
+    .description('resource agents on this node (run, list, meta-data, install-ocf)');
+  registerRunCommand(agent);
+  registerListCommand(agent);
+  registerMetaDataCommand(agent);
+  registerInstallOcfCommand(agent);
 }
