@@ -1,0 +1,595 @@
+/**
+ * Stage 2: assign. Reads the unpacked `ClusterView` and the constraints; returns a new `Assignment`
+ * (the node each primitive instance runs on after the transition, or null) plus the explanation.
+ *
+ * Follows Pacemaker 2.1.5 (lib/pacemaker/pcmk_sched_*.c):
+ * - scores per node: symmetric-cluster base, location constraints and rules, stickiness on the
+ *   current node, -INFINITY for fail counts at migration-threshold;
+ * - a group is placed as its first member with the later members' scores folded in (each fold
+ *   rolled back when it would leave no node available), so stickiness sums and a member's ban
+ *   moves the whole group; members then follow in order and a member that cannot run stops itself
+ *   and every later member;
+ * - colocation: primaries are assigned before dependents; dependents' scores influence primaries;
+ *   mandatory colocation with a clone = "only where an instance is assigned";
+ * - node choice: higher score, fewer instances assigned so far in this run, the current node,
+ *   lowest node name.
+ * Constraints are indexed by resource id once, so the cost is O((resources + constraints) × nodes).
+ */
+import type {
+  Clone,
+  ClusterConfig,
+  ColocationConstraint,
+  LocationConstraint,
+  Resource,
+  Score,
+} from '../cib/model.ts';
+import { INFINITY } from '../cib/model.ts';
+import { addScores, formatScore } from '../cib/score.ts';
+import type { Explanation, NodeScore } from './types.ts';
+import type { ClusterView, Instance, NodeInfo } from './unpack.ts';
+import { isTrue, metaScore } from './unpack.ts';
+import { ruleMatches } from './rules.ts';
+
+export interface Assignment {
+  /** Instance label → node after the transition (null = stopped). */
+  next: ReadonlyMap<string, string | null>;
+  explanation: Explanation;
+}
+
+/** A unit of placement: a top-level primitive, a group, or a clone. */
+interface Unit {
+  id: string;
+  resource: Resource;
+  order: number;
+  /** Instances grouped per clone instance (one row for primitives and groups). */
+  rows: Instance[][];
+}
+
+type Scores = Map<string, Score>;
+
+interface Ctx {
+  view: ClusterView;
+  config: ClusterConfig;
+  nodes: NodeInfo[];
+  locByRsc: Map<string, LocationConstraint[]>;
+  /** Colocations where the key is the dependent. */
+  colocAsDependent: Map<string, ColocationConstraint[]>;
+  /** Colocations where the key is the primary. */
+  colocAsPrimary: Map<string, ColocationConstraint[]>;
+  unitById: Map<string, Unit>;
+  /** Member / child id → top-level unit id. */
+  topOf: Map<string, string>;
+  assignedCount: Map<string, number>;
+  next: Map<string, string | null>;
+  unitNodes: Map<string, string[]>;
+  scores: NodeScore[];
+  reasons: Explanation['reasons'];
+  /** No new starts anywhere (no-quorum freeze, stonith enabled without a device). */
+  frozen: boolean;
+  /** Nothing may run (no-quorum stop, stop-all-resources). */
+  stopAll: boolean;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+export function nodeCanHost(n: NodeInfo): boolean {
+  return (
+    n.online && !n.unclean && !n.standby && !n.standbyOnFail && !n.maintenance && !n.shutdown && !n.pending
+  );
+}
+
+function unavailableReason(n: NodeInfo): string | undefined {
+  if (n.unclean) return 'node is unclean';
+  if (!n.online) return 'node is offline';
+  if (n.pending) return 'node is pending';
+  if (n.standby) return 'node is in standby';
+  if (n.standbyOnFail) return 'node is in standby (on-fail)';
+  if (n.maintenance) return 'node is in maintenance';
+  if (n.shutdown) return 'node is shutting down';
+  return undefined;
+}
+
+export function assign(view: ClusterView, config: ClusterConfig): Assignment {
+  const ctx: Ctx = {
+    view,
+    config,
+    nodes: view.nodes,
+    locByRsc: new Map(),
+    colocAsDependent: new Map(),
+    colocAsPrimary: new Map(),
+    unitById: new Map(),
+    topOf: new Map(),
+    assignedCount: new Map(view.nodes.map((n) => [n.name, 0])),
+    next: new Map(),
+    unitNodes: new Map(),
+    scores: [],
+    reasons: [],
+    frozen: false,
+    stopAll: false,
+  };
+  const o = view.options;
+  if (!o.haveQuorum && o.noQuorumPolicy === 'freeze') ctx.frozen = true;
+  if (!o.haveQuorum && (o.noQuorumPolicy === 'stop' || o.noQuorumPolicy === 'demote')) ctx.stopAll = true;
+  if (o.stopAllResources) ctx.stopAll = true;
+  if (o.stonithEnabled && !o.haveFencingDevice) ctx.frozen = true;
+
+  // Units, in configuration order.
+  const byLabel = new Map(view.instances.map((i) => [i.label, i]));
+  config.resources.forEach((r, order) => {
+    const rows: Instance[][] = [];
+    if (r.kind === 'primitive') {
+      const i = byLabel.get(r.id);
+      if (i) rows.push([i]);
+    } else if (r.kind === 'group') {
+      rows.push(r.members.map((m) => byLabel.get(m.id)).filter((x): x is Instance => x !== undefined));
+      for (const m of r.members) ctx.topOf.set(m.id, r.id);
+    } else {
+      const members = r.child.kind === 'primitive' ? [r.child] : r.child.members;
+      ctx.topOf.set(r.child.id, r.id);
+      for (const m of members) ctx.topOf.set(m.id, r.id);
+      const perInstance = view.instances.filter((i) => i.clone === r);
+      const byK = new Map<string, Instance[]>();
+      for (const i of perInstance) push(byK, i.label.slice(i.label.lastIndexOf(':') + 1), i);
+      for (const k of [...byK.keys()].sort((a, b) => Number(a) - Number(b))) rows.push(byK.get(k) ?? []);
+    }
+    ctx.topOf.set(r.id, r.id);
+    const unit: Unit = { id: r.id, resource: r, order, rows };
+    ctx.unitById.set(r.id, unit);
+  });
+  for (const l of config.constraints.location) push(ctx.locByRsc, l.rsc, l);
+  for (const c of config.constraints.colocation) {
+    const dep = ctx.topOf.get(c.rsc);
+    const pri = ctx.topOf.get(c.withRsc);
+    if (dep === undefined || pri === undefined || dep === pri) continue;
+    const norm: ColocationConstraint = { ...c, rsc: dep, withRsc: pri };
+    push(ctx.colocAsDependent, dep, norm);
+    push(ctx.colocAsPrimary, pri, norm);
+  }
+
+  // Assignment order: priority, then score on the current node, then configuration order;
+  // primaries are assigned before their dependents.
+  const units = [...ctx.unitById.values()];
+  const keyOf = new Map(units.map((u) => [u.id, sortKey(ctx, u)]));
+  units.sort((a, b) => {
+    const ka = keyOf.get(a.id) ?? [0, -INFINITY];
+    const kb = keyOf.get(b.id) ?? [0, -INFINITY];
+    if (ka[0] !== kb[0]) return kb[0] - ka[0];
+    if (ka[1] !== kb[1]) return kb[1] - ka[1];
+    return a.order - b.order;
+  });
+  const state = new Map<string, 'busy' | 'done'>();
+  const visit = (u: Unit): void => {
+    if (state.has(u.id)) return;
+    state.set(u.id, 'busy');
+    for (const c of ctx.colocAsDependent.get(u.id) ?? []) {
+      const p = ctx.unitById.get(c.withRsc);
+      if (p && !state.has(p.id)) visit(p);
+    }
+    placeUnit(ctx, u);
+    state.set(u.id, 'done');
+  };
+  for (const u of units) visit(u);
+
+  const seen = new Set<string>();
+  const reasons = ctx.reasons.filter((r) => {
+    const k = `${r.rsc}\u0000${r.node ?? ''}\u0000${r.reason}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return { next: ctx.next, explanation: { scores: ctx.scores, reasons } };
+}
+
+function sortKey(ctx: Ctx, u: Unit): [number, number] {
+  const first = u.rows[0]?.[0];
+  if (!first) return [0, -INFINITY];
+  const priority = metaScore(first.meta, 'priority', 0);
+  const cur = first.active[0];
+  if (cur === undefined) return [priority, -INFINITY];
+  const s = ownScores(ctx, u, first, 0);
+  return [priority, s.get(cur) ?? -INFINITY];
+}
+
+function locationScores(ctx: Ctx, rscId: string, into: Scores, who: string): void {
+  for (const l of ctx.locByRsc.get(rscId) ?? []) {
+    if (l.role !== undefined && !/^started$/i.test(l.role)) continue;
+    if (l.node !== undefined) {
+      if (!into.has(l.node)) continue;
+      const s = l.score ?? 0;
+      into.set(l.node, addScores(into.get(l.node) ?? 0, s));
+      if (s <= -INFINITY)
+        ctx.reasons.push({ rsc: who, node: l.node, reason: `-INFINITY from location constraint ${l.id}` });
+      continue;
+    }
+    for (const rule of l.rules ?? []) {
+      for (const n of ctx.nodes) {
+        const lookup = (name: string): string | undefined => n.attributes.get(name);
+        if (!ruleMatches(rule, lookup)) continue;
+        let s: Score | undefined = rule.score;
+        if (s === undefined && rule.scoreAttribute !== undefined) {
+          const v = n.attributes.get(rule.scoreAttribute);
+          const parsed = v === undefined ? Number.NaN : Number.parseInt(v, 10);
+          s = Number.isFinite(parsed) ? Math.max(-INFINITY, Math.min(INFINITY, parsed)) : undefined;
+        }
+        if (s === undefined) continue;
+        into.set(n.name, addScores(into.get(n.name) ?? 0, s));
+        if (s <= -INFINITY) {
+          ctx.reasons.push({
+            rsc: who,
+            node: n.name,
+            reason: `-INFINITY from location constraint ${l.id} (${describeRule(rule)})`,
+          });
+        }
+      }
+    }
+  }
+}
+
+function describeRule(rule: NonNullable<LocationConstraint['rules']>[number]): string {
+  return rule.expressions
+    .map((e) =>
+      e.kind === 'rule'
+        ? `(${describeRule(e)})`
+        : e.operation === 'defined' || e.operation === 'not_defined'
+          ? `${e.operation} ${e.attribute}`
+          : `${e.attribute} ${e.operation} ${e.value ?? ''}`,
+    )
+    .join(` ${rule.booleanOp} `);
+}
+
+/** Base scores: 0 where allowed (symmetric) or where a location constraint names the node. */
+function baseScores(ctx: Ctx, ids: string[]): Scores {
+  const s: Scores = new Map();
+  if (ctx.view.options.symmetricCluster) {
+    for (const n of ctx.nodes) s.set(n.name, 0);
+    return s;
+  }
+  for (const n of ctx.nodes) s.set(n.name, -INFINITY);
+  const probe: Scores = new Map(ctx.nodes.map((n) => [n.name, 0]));
+  for (const id of ids) {
+    for (const l of ctx.locByRsc.get(id) ?? []) {
+      if (l.node !== undefined && s.has(l.node)) s.set(l.node, 0);
+      if (l.rules) {
+        const tmp: Scores = new Map(probe);
+        const mark: Scores = new Map(ctx.nodes.map((n) => [n.name, Number.NaN]));
+        for (const rule of l.rules) {
+          for (const n of ctx.nodes) {
+            if (ruleMatches(rule, (name) => n.attributes.get(name))) mark.set(n.name, 0);
+          }
+        }
+        for (const [name, v] of mark) if (!Number.isNaN(v) && tmp.has(name)) s.set(name, 0);
+      }
+    }
+  }
+  return s;
+}
+
+/**
+ * A single instance's own scores: base, location constraints (the group's on its first member,
+ * the clone's on every instance), stickiness on its current node, migration-threshold bans.
+ */
+function ownScores(ctx: Ctx, u: Unit, inst: Instance, memberIndex: number): Scores {
+  const ids = [inst.prim.id];
+  if (u.resource.kind === 'group' && memberIndex === 0) ids.push(u.id);
+  if (u.resource.kind === 'clone') {
+    ids.push(u.id);
+    if (u.resource.child.kind === 'group' && memberIndex === 0) ids.push(u.resource.child.id);
+  }
+  const s = baseScores(ctx, ids);
+  for (const id of ids) locationScores(ctx, id, s, inst.label);
+  // Stickiness on the current node.
+  const stickiness = metaScore(inst.meta, 'resource-stickiness', inst.clone ? 1 : 0);
+  const cur = inst.active[0];
+  if (inst.managed && stickiness > 0 && inst.active.length === 1 && cur !== undefined && s.has(cur)) {
+    const v = s.get(cur) ?? 0;
+    if (ctx.view.options.symmetricCluster || v > -INFINITY) s.set(cur, addScores(v, stickiness));
+  }
+  // migration-threshold (an anonymous clone's ban covers the whole clone on that node).
+  const threshold = metaScore(inst.meta, 'migration-threshold', INFINITY);
+  const counts = ctx.view.failCounts.get(inst.prim.id);
+  if (counts && threshold > 0) {
+    for (const [node, count] of counts) {
+      if (count >= threshold && s.has(node)) {
+        s.set(node, -INFINITY);
+        ctx.reasons.push({
+          rsc: inst.label,
+          node,
+          reason: `banned: fail count ${formatScore(count)} reached migration-threshold ${formatScore(threshold)}`,
+        });
+      }
+    }
+  }
+  return s;
+}
+
+function addInto(a: Scores, b: Scores, factor: number): Scores {
+  const out: Scores = new Map(a);
+  for (const [n, v] of a) {
+    const w = b.get(n);
+    if (w === undefined) continue;
+    let add: number;
+    if (w <= -INFINITY) add = factor > 0 ? -INFINITY : factor < 0 ? INFINITY : 0;
+    else if (w >= INFINITY) add = factor > 0 ? INFINITY : factor < 0 ? -INFINITY : 0;
+    else add = Math.trunc(w * factor);
+    out.set(n, addScores(v, add));
+  }
+  return out;
+}
+
+function usable(ctx: Ctx, n: NodeInfo, active: readonly string[]): boolean {
+  if (ctx.stopAll) return false;
+  if (!nodeCanHost(n)) return false;
+  if (ctx.frozen) return active.includes(n.name);
+  return true;
+}
+
+function anyAvailable(ctx: Ctx, s: Scores, active: readonly string[]): boolean {
+  for (const n of ctx.nodes) if ((s.get(n.name) ?? -INFINITY) >= 0 && usable(ctx, n, active)) return true;
+  return false;
+}
+
+/** Applies the colocations where `u` is the dependent (its primaries are already assigned). */
+function applyPrimaries(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]): Scores {
+  let out = s;
+  for (const c of ctx.colocAsDependent.get(u.id) ?? []) {
+    const primaryNodes = ctx.unitNodes.get(c.withRsc);
+    if (primaryNodes === undefined) continue; // cycle: primary not assigned yet
+    const primary = ctx.unitById.get(c.withRsc);
+    const isClone = primary?.resource.kind === 'clone';
+    const nextOut: Scores = new Map(out);
+    if (primaryNodes.length === 0) {
+      if (c.score > 0) {
+        for (const [n, v] of nextOut) nextOut.set(n, addScores(v, -c.score));
+        if (c.score >= INFINITY)
+          ctx.reasons.push({
+            rsc: u.id,
+            reason: `colocated with ${c.withRsc}, which is not running (${c.id})`,
+          });
+      }
+    } else if (c.score >= INFINITY) {
+      for (const [n, v] of nextOut) {
+        if (!primaryNodes.includes(n)) {
+          nextOut.set(n, -INFINITY);
+          if (v > -INFINITY) {
+            ctx.reasons.push({
+              rsc: u.id,
+              node: n,
+              reason: `-INFINITY: ${c.withRsc} ${isClone ? 'has no instance' : 'is not'} here (${c.id})`,
+            });
+          }
+        }
+      }
+    } else if (c.score <= -INFINITY) {
+      for (const n of primaryNodes) {
+        if (nextOut.has(n)) {
+          nextOut.set(n, -INFINITY);
+          ctx.reasons.push({
+            rsc: u.id,
+            node: n,
+            reason: `-INFINITY: anti-colocated with ${c.withRsc} (${c.id})`,
+          });
+        }
+      }
+    } else {
+      for (const n of primaryNodes)
+        if (nextOut.has(n)) nextOut.set(n, addScores(nextOut.get(n) ?? 0, c.score));
+      if (!anyAvailable(ctx, nextOut, active)) continue; // roll back an advisory colocation
+    }
+    out = nextOut;
+  }
+  return out;
+}
+
+/** A unit's scores as seen by its primaries (influence): its own folded scores, without colocations. */
+function influenceScores(ctx: Ctx, u: Unit): Scores | undefined {
+  if (u.resource.kind === 'clone') return undefined;
+  const row = u.rows[0];
+  if (!row || row.length === 0) return undefined;
+  return foldGroup(ctx, u, row, ownScores(ctx, u, row[0] as Instance, 0), row[0]?.active ?? []);
+}
+
+function foldGroup(ctx: Ctx, u: Unit, row: Instance[], first: Scores, active: readonly string[]): Scores {
+  // contrib(i) = own(i) + contrib(i+1), the fold rolled back when it leaves no node available.
+  let contrib: Scores | undefined;
+  for (let i = row.length - 1; i >= 1; i--) {
+    const inst = row[i];
+    if (!inst) continue;
+    const own = ownScores(ctx, u, inst, i);
+    if (contrib === undefined) contrib = own;
+    else {
+      const merged = addInto(own, contrib, 1);
+      contrib = anyAvailable(ctx, merged, inst.active) ? merged : own;
+    }
+  }
+  if (contrib === undefined) return first;
+  const merged = addInto(first, contrib, 1);
+  return anyAvailable(ctx, merged, active) ? merged : first;
+}
+
+function applyDependents(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]): Scores {
+  let out = s;
+  for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
+    if (c.score <= 0) continue;
+    if (ctx.unitNodes.has(c.rsc)) continue;
+    const dep = ctx.unitById.get(c.rsc);
+    if (!dep) continue;
+    const first = dep.rows[0]?.[0];
+    if (first && first.meta['critical'] !== undefined && !isTrue(first.meta['critical'])) continue;
+    const ds = influenceScores(ctx, dep);
+    if (!ds) continue;
+    const merged = addInto(out, ds, c.score >= INFINITY ? 1 : c.score / INFINITY);
+    if (anyAvailable(ctx, merged, active)) out = merged;
+  }
+  return out;
+}
+
+function chooseNode(
+  ctx: Ctx,
+  s: Scores,
+  active: readonly string[],
+  exclude: ReadonlySet<string>,
+): string | null {
+  let best: NodeInfo | undefined;
+  let bestScore = -INFINITY;
+  for (const n of ctx.nodes) {
+    if (exclude.has(n.name)) continue;
+    const v = s.get(n.name) ?? -INFINITY;
+    if (v < 0 || !usable(ctx, n, active)) continue;
+    if (!best) {
+      best = n;
+      bestScore = v;
+      continue;
+    }
+    if (v !== bestScore) {
+      if (v > bestScore) {
+        best = n;
+        bestScore = v;
+      }
+      continue;
+    }
+    const cb = ctx.assignedCount.get(best.name) ?? 0;
+    const cn = ctx.assignedCount.get(n.name) ?? 0;
+    if (cn !== cb) {
+      if (cn < cb) best = n;
+      continue;
+    }
+    const ab = active.includes(best.name);
+    const an = active.includes(n.name);
+    if (an && !ab) best = n;
+    // else keep the lower name (nodes are sorted)
+  }
+  return best ? best.name : null;
+}
+
+function recordScores(ctx: Ctx, label: string, s: Scores): void {
+  for (const n of ctx.nodes) {
+    let v = s.get(n.name) ?? -INFINITY;
+    if (!nodeCanHost(n)) v = -INFINITY;
+    ctx.scores.push({ rsc: label, node: n.name, score: v });
+  }
+}
+
+function setNext(ctx: Ctx, inst: Instance, node: string | null): void {
+  ctx.next.set(inst.label, node);
+  if (node !== null) ctx.assignedCount.set(node, (ctx.assignedCount.get(node) ?? 0) + 1);
+}
+
+function targetStopped(inst: Instance): boolean {
+  const r = inst.meta['target-role'];
+  if (r !== undefined && r.trim().toLowerCase() === 'stopped') return true;
+  // on-fail=stop: stop the resource and leave it stopped.
+  for (const f of inst.failed.values()) if (f.onFail === 'stop') return true;
+  return false;
+}
+
+/** Unmanaged or blocked instances stay exactly where they are. */
+function pinned(ctx: Ctx, inst: Instance): boolean {
+  if (!inst.managed || inst.blocked) return true;
+  return inst.active.some((n) => ctx.view.nodeByName.get(n)?.maintenance === true);
+}
+
+function placeUnit(ctx: Ctx, u: Unit): void {
+  const nodesUsed: string[] = [];
+  const exclude = new Set<string>();
+  const r = u.resource;
+  const isClone = r.kind === 'clone';
+  const clonePerNode = isClone ? cloneNodeMax(r) : 1;
+  const perNodeCount = new Map<string, number>();
+  // Clone rows: active instances first so they keep their nodes.
+  const rows = [...u.rows];
+  if (isClone) {
+    rows.sort((a, b) => {
+      const aa = a[0]?.active.length ? 0 : 1;
+      const bb = b[0]?.active.length ? 0 : 1;
+      return aa - bb;
+    });
+  }
+  for (const row of rows) {
+    const first = row[0];
+    if (!first) continue;
+    const active = first.active;
+    // A row (primitive, group, or clone instance) moves as one.
+    if (row.every((i) => pinned(ctx, i)) || row.some((i) => i.blocked)) {
+      for (const i of row) {
+        const node = i.active[0] ?? null;
+        setNext(ctx, i, node);
+        if (node !== null) nodesUsed.push(node);
+      }
+      continue;
+    }
+    let s = ownScores(ctx, u, first, 0);
+    s = applyPrimaries(ctx, u, s, active);
+    if (row.length > 1) s = foldGroup(ctx, u, row, s, active);
+    s = applyDependents(ctx, u, s, active);
+    recordScores(ctx, first.label, s);
+    let node: string | null = null;
+    if (!targetStopped(first) && !(isClone && cloneStopped(r))) {
+      node = chooseNode(ctx, s, active, exclude);
+    }
+    if (node === null) {
+      if (!targetStopped(first)) ctx.reasons.push({ rsc: first.label, reason: explainNoNode(ctx, s) });
+    }
+    // Members follow the first, in order; one that cannot run stops itself and every later one.
+    let ok = node !== null;
+    row.forEach((inst, i) => {
+      if (pinned(ctx, inst)) {
+        setNext(ctx, inst, inst.active[0] ?? null);
+        return;
+      }
+      if (!ok || node === null) {
+        setNext(ctx, inst, null);
+        return;
+      }
+      if (i > 0) {
+        const own = ownScores(ctx, u, inst, i);
+        if (targetStopped(inst) || (own.get(node) ?? -INFINITY) < 0) {
+          ok = false;
+          setNext(ctx, inst, null);
+          if (!targetStopped(inst))
+            ctx.reasons.push({
+              rsc: inst.label,
+              node,
+              reason: `cannot run on ${node}: score ${formatScore(own.get(node) ?? -INFINITY)}`,
+            });
+          return;
+        }
+      }
+      setNext(ctx, inst, node);
+    });
+    if (node !== null) {
+      nodesUsed.push(node);
+      const c = (perNodeCount.get(node) ?? 0) + 1;
+      perNodeCount.set(node, c);
+      if (c >= clonePerNode) exclude.add(node);
+    }
+  }
+  // A unit's nodes, as its dependents see them (a group: where its first member runs).
+  ctx.unitNodes.set(u.id, [...new Set(nodesUsed)].sort());
+}
+
+function explainNoNode(ctx: Ctx, s: Scores): string {
+  const parts: string[] = [];
+  for (const n of ctx.nodes) {
+    const why = unavailableReason(n);
+    parts.push(`${n.name}: ${why ?? `score ${formatScore(s.get(n.name) ?? -INFINITY)}`}`);
+  }
+  if (ctx.stopAll) parts.push('no quorum (no-quorum-policy) or stop-all-resources');
+  if (ctx.frozen)
+    parts.push('no new starts (no quorum with freeze, or stonith-enabled without a fencing device)');
+  return `cannot run anywhere: ${parts.join('; ')}`;
+}
+
+function cloneNodeMax(c: Clone): number {
+  const v = c.metaAttributes['clone-node-max'];
+  const n = v === undefined ? 1 : Number.parseInt(v, 10);
+  return Number.isFinite(n) && n > 0 ? n : 1;
+}
+
+function cloneStopped(r: Resource): boolean {
+  const v = r.metaAttributes['target-role'];
+  return v !== undefined && v.trim().toLowerCase() === 'stopped';
+}

@@ -1,0 +1,4 @@
+/** The scheduler: a pure function from configuration + cluster state + time to a transition. */
+export { schedule } from './schedule.ts';
+export { formatSummary, orderLines, actionLine } from './summary.ts';
+export type * from './types.ts';
