@@ -93,7 +93,12 @@ export function buildActions(
   const nodeByName = view.nodeByName;
 
   const isPinned = (inst: Instance): boolean =>
-    !inst.managed || inst.blocked || inst.active.some((n) => nodeByName.get(n)?.maintenance === true);
+    !inst.managed ||
+    inst.blocked ||
+    inst.active.some((n) => {
+      const node = nodeByName.get(n);
+      return node !== undefined && (node.maintenance || (node.unclean && !node.fence));
+    });
 
   // Instances of each top-level resource / member id.
   const instancesOf = new Map<string, Instance[]>();
@@ -413,6 +418,14 @@ export function buildActions(
       for (const x of side(o.then, inv(ta), 'first'))
         for (const y of side(o.first, inv(fa), 'then')) b.edge(x, y);
     }
+  }
+
+  // Mandatory anti-colocation: the dependent's stops come before the primary's starts, so the two
+  // never run on one node even for a moment (as Pacemaker orders them).
+  for (const c of config.constraints.colocation) {
+    if (c.score > -1_000_000) continue;
+    for (const x of side(c.rsc, 'stop', 'first'))
+      for (const y of side(c.withRsc, 'start', 'then')) b.edge(x, y);
   }
 
   // Every stop on a node before its shutdown.

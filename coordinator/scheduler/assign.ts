@@ -489,7 +489,11 @@ function targetStopped(inst: Instance): boolean {
 /** Unmanaged or blocked instances stay exactly where they are. */
 function pinned(ctx: Ctx, inst: Instance): boolean {
   if (!inst.managed || inst.blocked) return true;
-  return inst.active.some((n) => ctx.view.nodeByName.get(n)?.maintenance === true);
+  // On a maintenance node, or on an unclean node that cannot be fenced (its stops cannot run).
+  return inst.active.some((n) => {
+    const node = ctx.view.nodeByName.get(n);
+    return node !== undefined && (node.maintenance || (node.unclean && !node.fence));
+  });
 }
 
 function placeUnit(ctx: Ctx, u: Unit): void {
@@ -502,11 +506,13 @@ function placeUnit(ctx: Ctx, u: Unit): void {
   // Clone rows: active instances first so they keep their nodes.
   const rows = [...u.rows];
   if (isClone) {
-    rows.sort((a, b) => {
-      const aa = a[0]?.active.length ? 0 : 1;
-      const bb = b[0]?.active.length ? 0 : 1;
-      return aa - bb;
-    });
+    // Instances whose current node can still host them are placed first, so they keep it.
+    const keeps = (row: Instance[]): number => {
+      const cur = row[0]?.active[0];
+      const n = cur === undefined ? undefined : ctx.view.nodeByName.get(cur);
+      return n !== undefined && usable(ctx, n, row[0]?.active ?? []) ? 0 : 1;
+    };
+    rows.sort((a, b) => keeps(a) - keeps(b));
   }
   for (const row of rows) {
     const first = row[0];
@@ -524,7 +530,8 @@ function placeUnit(ctx: Ctx, u: Unit): void {
     let s = ownScores(ctx, u, first, 0);
     s = applyPrimaries(ctx, u, s, active);
     if (row.length > 1) s = foldGroup(ctx, u, row, s, active);
-    s = applyDependents(ctx, u, s, active);
+    // Pacemaker folds dependents into a clone per instance; a dependent's bans never stop an instance.
+    if (!isClone) s = applyDependents(ctx, u, s, active);
     recordScores(ctx, first.label, s);
     let node: string | null = null;
     if (!targetStopped(first) && !(isClone && cloneStopped(r))) {

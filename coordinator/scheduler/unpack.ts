@@ -580,7 +580,9 @@ function readFailCount(
       const name = hash >= 0 ? rest.slice(0, hash) : rest;
       const base = name.includes(':') ? name.slice(0, name.indexOf(':')) : name;
       if (base !== primId) continue;
-      if (hash >= 0 && !perOp) continue;
+      // Either per-operation names (feature set >= 3.0.13) or the legacy name, never both
+      // (generate_fail_regexes in lib/pengine/failcounts.c).
+      if (hash >= 0 !== perOp) continue;
       if (prefix === 'fail-count-') isCount = true;
       else isLast = true;
     }
