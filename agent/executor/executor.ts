@@ -15,6 +15,7 @@ import type { ResourceHistory } from '../../coordinator/cib/status.ts';
 import type { ParseResult } from '../../coordinator/cib/score.ts';
 import type { BuiltinAgent, SetNodeAttribute } from '../../resource-agents/agent-api.ts';
 import type { AgentRunner, MetaDataAnswer, RunOutcome } from './agent-runner.ts';
+import { timeoutReason } from './agent-runner.ts';
 import { formatAgentRef } from './agent-spec.ts';
 import { BUILTIN_PROVIDER, BuiltinRunner } from './builtin-runner.ts';
 import type { Clock, MonoMs } from './clock.ts';
@@ -52,6 +53,28 @@ export interface ExecutorOptions {
   maxOutputBytes?: number;
   /** The environment forked agents start from (PATH, LANG, …); default: PATH only. */
   baseEnv?: Readonly<Record<string, string>>;
+}
+
+/** `work`, or 'timeout' / 'cancelled' when the limit or the signal comes first. */
+async function withinLimit<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<T | 'timeout' | 'cancelled'> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<'timeout' | 'cancelled'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), Math.max(1, timeoutMs));
+    onAbort = () => resolve('cancelled');
+    if (signal.aborted) resolve('cancelled');
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 export type ResultListener = (result: OperationResult) => void;
@@ -240,7 +263,18 @@ export class Executor {
     }
     const params = request.params ?? {};
     if (request.action === 'start' && request.agent.standard === 'ocf') {
-      const md = await runner.metaData(request.agent);
+      const md = await withinLimit(runner.metaData(request.agent), timeoutMs, signal);
+      if (md === 'timeout' || md === 'cancelled') {
+        return {
+          status: md,
+          exitReason:
+            md === 'timeout'
+              ? `${timeoutReason(timeoutMs)} (meta-data for the parameter check)`
+              : 'Operation cancelled',
+          output: '',
+          stderr: '',
+        };
+      }
       if (md.ok) {
         const check = validateParams(formatAgentRef(request.agent), md.value.meta, params);
         warnings.push(...check.warnings);

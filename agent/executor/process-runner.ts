@@ -57,15 +57,6 @@ function killGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The real ProcessRunner (child_process.spawn, detached: own process group). */
 export class SpawnProcessRunner implements ProcessRunner {
   run(request: ProcessRequest): Promise<ProcessResult> {
@@ -88,11 +79,9 @@ export class SpawnProcessRunner implements ProcessRunner {
       const pid = child.pid;
       let settled = false;
       let ending: 'timeout' | 'cancelled' | undefined;
-      let killed = false;
       let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
       let killTimer: NodeJS.Timeout | undefined;
       let drainTimer: NodeJS.Timeout | undefined;
-      let pollTimer: NodeJS.Timeout | undefined;
       let streamsOpen = 2;
 
       const finish = (outcome: ProcessOutcome): void => {
@@ -101,7 +90,6 @@ export class SpawnProcessRunner implements ProcessRunner {
         clearTimeout(timeoutTimer);
         clearTimeout(killTimer);
         clearTimeout(drainTimer);
-        clearTimeout(pollTimer);
         request.signal?.removeEventListener('abort', onAbort);
         child.stdout.destroy();
         child.stderr.destroy();
@@ -114,11 +102,18 @@ export class SpawnProcessRunner implements ProcessRunner {
         });
       };
 
+      /**
+       * After a timeout or cancellation: once the leader has exited (it had SIGTERM and the grace
+       * to clean up), whatever is left of its group is stray and gets SIGKILL; then the result.
+       */
+      const endGroup = (why: 'timeout' | 'cancelled'): void => {
+        if (pid !== undefined) killGroup(pid, 'SIGKILL');
+        finish({ kind: why });
+      };
+
       const finishIfDone = (): void => {
         if (ending !== undefined) {
-          // Done only when the leader exited and the whole group is gone (or was SIGKILLed).
-          if (exit !== undefined && (killed || pid === undefined || !groupAlive(pid)))
-            finish({ kind: ending });
+          if (exit !== undefined) endGroup(ending);
           return;
         }
         if (exit === undefined) return;
@@ -131,22 +126,8 @@ export class SpawnProcessRunner implements ProcessRunner {
         if (settled || ending !== undefined || pid === undefined) return;
         ending = why;
         killGroup(pid, 'SIGTERM');
-        killTimer = setTimeout(() => {
-          killGroup(pid, 'SIGKILL');
-          killed = true;
-          // SIGKILL cannot be ignored (what is left are zombies awaiting their reaper); finish once
-          // the leader's exit event arrived.
-          if (exit !== undefined) finish({ kind: why });
-        }, grace);
-        const poll = (): void => {
-          if (settled) return;
-          if (exit !== undefined && (killed || !groupAlive(pid))) {
-            finish({ kind: why });
-            return;
-          }
-          pollTimer = setTimeout(poll, 20);
-        };
-        pollTimer = setTimeout(poll, 20);
+        // SIGKILL cannot be ignored: the leader's exit event follows, and finishIfDone ends it.
+        killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), grace);
       };
 
       const onAbort = (): void => terminate('cancelled');
@@ -168,10 +149,6 @@ export class SpawnProcessRunner implements ProcessRunner {
       });
       child.once('exit', (code, signal) => {
         exit = { code, signal };
-        if (ending !== undefined && pid !== undefined && (killed || !groupAlive(pid))) {
-          finish({ kind: ending });
-          return;
-        }
         finishIfDone();
       });
     });
