@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFile, parseCibXml } from '../../../coordinator/cib/index.ts';
 import { runConfigCommand, type ConfigIo } from '../../../cli/config/run.ts';
-import { CliError } from '../../../cli/exit-codes.ts';
+import { CliError, type ExitCode } from '../../../cli/exit-codes.ts';
 import { RUNBOOK, words } from './support.ts';
 
 interface Captured extends ConfigIo {
@@ -92,7 +92,7 @@ test('edits bump the epoch and save', async (t) => {
   t.deepEqual(second.value.properties, { 'stonith-enabled': 'false' });
 });
 
-const refused: { line: string; code: number; stderr?: RegExp; message: RegExp }[] = [
+const refused: { line: string; code: ExitCode; stderr?: RegExp; message: RegExp }[] = [
   {
     line: 'resource group add abiquo_rs nosuch',
     code: 1,
