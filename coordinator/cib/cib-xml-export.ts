@@ -35,9 +35,11 @@ export interface CibExportOptions {
   /** `crm_feature_set` (default: the status's, else 3.16.1, Pacemaker 2.1.5's). */
   crmFeatureSet?: string;
   /**
-   * Compute `op-digest` for history entries that have none (default true), from the current
-   * definition, so Pacemaker sees the operation as run with the current parameters instead of
-   * scheduling a restart for "changed parameters".
+   * Compute `op-digest` for history entries that have none, from the current definition, so
+   * Pacemaker sees the operation as run with the current parameters instead of scheduling a
+   * restart for "changed parameters". Default false: the export says exactly what the model says
+   * (tandem, like Pacemaker, reads a missing digest as a changed definition). To put digests in
+   * the model itself, use `fillOpDigests(config, status)`.
    */
   fillDigests?: boolean;
 }
@@ -166,7 +168,7 @@ export function toCibXml(config: ClusterConfig, status?: ClusterStatus, opts: Ci
   const statusChildren =
     status === undefined
       ? []
-      : status.nodes.map((n) => nodeStateElement(config, status, n, featureSet, opts.fillDigests ?? true));
+      : status.nodes.map((n) => nodeStateElement(config, status, n, featureSet, opts.fillDigests ?? false));
   return writeXml(el('cib', cibAttrs, [configuration, el('status', {}, statusChildren)]));
 }
 
@@ -425,7 +427,7 @@ function opRecordElement(
     id: op.id,
     operation_key: op.operationKey ?? `${rscId.replace(/:\d+$/, '')}_${op.operation}_${op.intervalMs}`,
     operation: op.operation,
-    crm_feature_set: op.crmFeatureSet ?? featureSet,
+    crm_feature_set: op.crmFeatureSet,
     'transition-key': transitionKey,
     'transition-magic': op.transitionMagic ?? `${op.opStatus}:${op.rc};${transitionKey}`,
     'exit-reason': op.exitReason,

@@ -21,4 +21,11 @@ export {
   saveStatusFile,
 } from './native-file.ts';
 export { parseCibXml, type CibImport } from './cib-xml-import.ts';
-export { toCibXml, type CibExportOptions } from './cib-xml-export.ts';
+export {
+  toCibXml,
+  type CibExportOptions,
+  DEFAULT_CRM_FEATURE_SET,
+  DEFAULT_VALIDATE_WITH,
+} from './cib-xml-export.ts';
+export { computeOpDigest, fillOpDigests, effectiveTimeoutMs, DEFAULT_OP_TIMEOUT_MS } from './op-digest.ts';
+export { md5Hex } from './md5.ts';

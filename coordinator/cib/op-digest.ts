@@ -5,7 +5,8 @@
  * `CRM_meta_timeout` (ms) for recurring operations only. Matching digests tell the scheduler the
  * operation ran with the current definition; a mismatch means "parameters changed, restart".
  */
-import type { Attributes, Operation, Primitive } from './model.ts';
+import type { Attributes, ClusterConfig, Operation, Primitive, Resource } from './model.ts';
+import type { ClusterStatus } from './status.ts';
 import { md5Hex } from './md5.ts';
 import { splitOpAttributes } from './op-attributes.ts';
 import { parseDurationMs } from './duration.ts';
@@ -57,3 +58,36 @@ const FILTERED = new Set([
   'on_node_uuid',
   'pcmk_external_ip',
 ]);
+
+/**
+ * A copy of `status` where every history entry without an `opDigest` gets the digest of the
+ * current definition (entries of resources not in `config` are left alone). For scenarios and
+ * differential tests that mean "these operations ran with today's parameters".
+ */
+export function fillOpDigests(config: ClusterConfig, status: ClusterStatus): ClusterStatus {
+  const prims = new Map<string, Primitive>();
+  const add = (r: Resource): void => {
+    if (r.kind === 'primitive') prims.set(r.id, r);
+    else if (r.kind === 'group') r.members.forEach(add);
+    else add(r.child);
+  };
+  config.resources.forEach(add);
+  return {
+    ...status,
+    nodes: status.nodes.map((n) => ({
+      ...n,
+      history: n.history.map((h) => {
+        const prim = prims.get(h.id) ?? prims.get(h.id.replace(/:\d+$/, ''));
+        if (prim === undefined) return h;
+        return {
+          ...h,
+          ops: h.ops.map((op) =>
+            op.opDigest !== undefined
+              ? op
+              : { ...op, opDigest: computeOpDigest(prim, op.operation, op.intervalMs, config.opDefaults) },
+          ),
+        };
+      }),
+    })),
+  };
+}

@@ -22,7 +22,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   processEntities: true,
-  trimValues: true,
+  trimValues: false,
+  htmlEntities: true,
   commentPropName: false,
 });
 
