@@ -127,6 +127,12 @@ export function buildActions(
     }
   }
 
+  const cloneIds = new Set(
+    config.resources
+      .filter((r) => r.kind === 'clone')
+      .flatMap((r) => (r.kind === 'clone' ? [r.id, r.child.id] : [])),
+  );
+  const isCloneId = (id: string): boolean => cloneIds.has(id);
   const mandatoryStartOrders = config.constraints.order.filter(
     (o) => mandatory(o) && o.firstAction === 'start' && (o.thenAction || o.firstAction) === 'start',
   );
@@ -177,6 +183,9 @@ export function buildActions(
       }
     }
     for (const o of mandatoryStartOrders) {
+      // A clone's new instance does not restart what is ordered after it, nor is a clone's
+      // running instance restarted by its "first" (observed with crm_simulate).
+      if (isCloneId(o.first) || isCloneId(o.then)) continue;
       const firstStarts = (instancesOf.get(o.first) ?? []).some((i) => plans.get(i.label)?.start != null);
       if (!firstStarts) continue;
       for (const t of instancesOf.get(o.then) ?? []) {

@@ -514,6 +514,27 @@ function placeUnit(ctx: Ctx, u: Unit): void {
     };
     rows.sort((a, b) => keeps(a) - keeps(b));
   }
+  // First pass (clones): running instances that may stay where they are keep their node, and
+  // that node is taken before any other instance is placed (distribute_children).
+  const keepNode = new Map<Instance[], string>();
+  const reserved = new Map<string, number>();
+  if (isClone && !cloneStopped(r)) {
+    for (const row of rows) {
+      const first = row[0];
+      if (!first || first.active.length !== 1 || targetStopped(first)) continue;
+      if (row.every((i) => pinned(ctx, i)) || row.some((i) => i.blocked)) continue;
+      const cur = first.active[0];
+      const curNode = cur === undefined ? undefined : ctx.view.nodeByName.get(cur);
+      if (cur === undefined || !curNode || !usable(ctx, curNode, first.active)) continue;
+      if ((reserved.get(cur) ?? 0) >= clonePerNode) continue;
+      const s0 = applyPrimaries(ctx, u, ownScores(ctx, u, first, 0), first.active);
+      const sf = row.length > 1 ? foldGroup(ctx, u, row, s0, first.active) : s0;
+      if ((sf.get(cur) ?? -INFINITY) < 0) continue;
+      keepNode.set(row, cur);
+      reserved.set(cur, (reserved.get(cur) ?? 0) + 1);
+    }
+    for (const [n, c] of reserved) if (c >= clonePerNode) exclude.add(n);
+  }
   for (const row of rows) {
     const first = row[0];
     if (!first) continue;
@@ -535,7 +556,8 @@ function placeUnit(ctx: Ctx, u: Unit): void {
     recordScores(ctx, first.label, s);
     let node: string | null = null;
     if (!targetStopped(first) && !(isClone && cloneStopped(r))) {
-      node = chooseNode(ctx, s, active, exclude);
+      // A running clone instance keeps its node when it still may run there (distribute_children).
+      node = keepNode.get(row) ?? chooseNode(ctx, s, active, exclude);
     }
     if (node === null) {
       if (!targetStopped(first)) ctx.reasons.push({ rsc: first.label, reason: explainNoNode(ctx, s) });
@@ -569,9 +591,11 @@ function placeUnit(ctx: Ctx, u: Unit): void {
     });
     if (node !== null) {
       nodesUsed.push(node);
-      const c = (perNodeCount.get(node) ?? 0) + 1;
-      perNodeCount.set(node, c);
-      if (c >= clonePerNode) exclude.add(node);
+      if (!keepNode.has(row)) {
+        const c = (perNodeCount.get(node) ?? 0) + (reserved.get(node) ?? 0) + 1;
+        perNodeCount.set(node, (perNodeCount.get(node) ?? 0) + 1);
+        if (c >= clonePerNode) exclude.add(node);
+      }
     }
   }
   // A unit's nodes, as its dependents see them (a group: where its first member runs).
