@@ -340,11 +340,14 @@ async function stop(c: FsConfig, ctx: AgentContext): Promise<AgentResult> {
   if (current.rc === OcfRc.notRunning) return { rc: OcfRc.ok };
   const mountPoint = current.mountPoint;
   const startedAt = Date.now();
-  // Leave a tenth of the operation timeout (at least 0.5 s) to report before the executor kills us.
-  const opBudget = Math.max(1000, ctx.timeoutMs - Math.max(500, ctx.timeoutMs / 10));
+  // hardEnd: when the executor will kill us; the loop ends a tenth earlier (at least 1 s) so the
+  // last round (umount, /proc walk) still fits. Every helper process is bounded by hardEnd.
+  const hardEnd = startedAt + ctx.timeoutMs - 100;
+  const opBudget = Math.max(500, ctx.timeoutMs - Math.max(1000, ctx.timeoutMs / 10));
   const budgetMs = c.fastStop ? Math.min(6000, opBudget) : opBudget;
   const deadline = startedAt + budgetMs;
   const termUntil = startedAt + budgetMs / 2;
+  const left = (): number => Math.max(50, hardEnd - Date.now());
   let lastUsers: number[] = [];
   let lastError = '';
   for (;;) {
@@ -353,12 +356,17 @@ async function stop(c: FsConfig, ctx: AgentContext): Promise<AgentResult> {
     const killPhase = Date.now() >= termUntil;
     for (const m of remaining) {
       const force = killPhase && NETWORK_FS.has(m.fstype) ? ['-f'] : [];
-      const r = await runCommand('umount', [...force, '--', m.mountPoint], { signal: ctx.signal });
+      const r = await runCommand('umount', [...force, '--', m.mountPoint], {
+        signal: ctx.signal,
+        timeoutMs: left(),
+      });
       if (r.code !== 0) lastError = describeFailure(r);
     }
     if (mountsAtOrBelow(await readMountInfo(), mountPoint).length === 0) return { rc: OcfRc.ok };
     if (Date.now() >= deadline || ctx.signal.aborted) break;
     if (c.force === 'false') {
+      // Kill nothing; only learn once who holds the mount, to name them in the exit reason.
+      if (lastUsers.length === 0) lastUsers = await findMountUsers({ mountPoint });
       await delay(Math.min(250, deadline - Date.now()), ctx.signal);
       continue;
     }
@@ -378,14 +386,13 @@ async function stop(c: FsConfig, ctx: AgentContext): Promise<AgentResult> {
     }
     await waitForExit(lastUsers, Math.min(1000, Math.max(0, deadline - Date.now())), ctx.signal);
   }
-  const users = c.force === 'false' ? await findMountUsers({ mountPoint }) : lastUsers;
+  const users = lastUsers;
   return {
     rc: OcfRc.errGeneric,
     exitReason:
       `couldn't unmount ${mountPoint} within ${Math.round(budgetMs / 100) / 10}s: ${lastError || 'still mounted'}` +
-      (users.length > 0
-        ? ` (in use by PIDs ${users.join(' ')}${c.force === 'false' ? '; force_unmount=false' : ''})`
-        : ''),
+      (users.length > 0 ? ` (in use by PIDs ${users.join(' ')})` : '') +
+      (c.force === 'false' ? '; force_unmount=false kills nothing' : ''),
   };
 }
 
