@@ -100,7 +100,7 @@ export function formatConstraints(config: ClusterConfig): string {
     if (c.node !== undefined) {
       out.push(
         `  Resource: ${c.rsc}`,
-        `    Enabled on: ${c.node} (score:${formatScore(c.score ?? 0)}) (id:${c.id})${extra ? ` ${extra}` : ''}`,
+        `    ${(c.score ?? 0) < 0 ? 'Disabled' : 'Enabled'} on: ${c.node} (score:${formatScore(c.score ?? 0)}) (id:${c.id})${extra ? ` ${extra}` : ''}`,
       );
       continue;
     }
