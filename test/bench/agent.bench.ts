@@ -1,0 +1,281 @@
+/**
+ * `npm run bench:agent [-- --seconds N --runs N]`: the agent's costs.
+ *
+ * 1. Executor overhead per forked action: the stock ocf:heartbeat:Dummy monitor run N times (200)
+ *    through the executor and N times spawned directly with the same environment, interleaved so
+ *    load on the machine hits both alike; prints ms/action both ways and the difference.
+ * 2. Steady state: one executor with 100 Dummy-like resources monitored every 10 s (the built-in
+ *    ocf:tandem:Dummy, in-process) and a ping every 200 ms (the built-in ping agent forking fping,
+ *    or a forked `fping -c1 -t100 127.0.0.1` when no built-in ping exists) for 60 s (--seconds):
+ *    prints CPU % of one core (this process plus its reaped children) and RSS.
+ *
+ * Targets: overhead < 5 ms per forked action; CPU < 1% of a core; RSS < 80 MB.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { NodeAttributes } from '../../agent/attributes/index.ts';
+import {
+  DEFAULT_OCF_ROOT,
+  Executor,
+  buildOcfEnvironment,
+  ocfAgentPath,
+  systemClock,
+} from '../../agent/executor/index.ts';
+import { MonitorScheduler } from '../../agent/monitors/index.ts';
+import type { AgentContext, AgentResult, BuiltinAgent } from '../../resource-agents/agent-api.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    runs: { type: 'string', default: '200' },
+    resources: { type: 'string', default: '100' },
+  },
+});
+const seconds = Number(values.seconds);
+const runs = Number(values.runs);
+const resourceCount = Number(values.resources);
+
+const TARGET_OVERHEAD_MS = 5;
+const TARGET_CPU_PCT = 1;
+const TARGET_RSS_MB = 80;
+
+function stats(samples: number[]): { mean: number; median: number; p90: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { mean: samples.reduce((s, x) => s + x, 0) / samples.length, median: at(0.5), p90: at(0.9) };
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'OK' : 'OVER TARGET';
+}
+
+/** Children's CPU (reaped) from /proc/self/stat: cutime + cstime, in ms. */
+async function childrenCpuMs(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the command: state is index 0 (field 3); cutime is field 16, cstime field 17.
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  return ((cutime + cstime) * 1000) / 100; // USER_HZ = 100 on Linux
+}
+
+function runDirect(file: string, env: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, ['monitor'], { env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.once('error', reject);
+    child.once('close', (code) => resolve(code ?? -1));
+  });
+}
+
+async function overhead(stateDir: string): Promise<void> {
+  const agent = { standard: 'ocf' as const, provider: 'heartbeat', type: 'Dummy' };
+  const executor = new Executor({ stateDir });
+  const file = ocfAgentPath(DEFAULT_OCF_ROOT, agent);
+  const env = buildOcfEnvironment({
+    ocfRoot: DEFAULT_OCF_ROOT,
+    stateDir,
+    baseEnv: { PATH: process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    agent,
+    resource: 'bench',
+    action: 'monitor',
+    params: {},
+    meta: {},
+    timeoutMs: 20000,
+    intervalMs: 0,
+  });
+  const viaExecutor: number[] = [];
+  const direct: number[] = [];
+  for (let i = 0; i < runs + 10; i++) {
+    const a = performance.now();
+    const r = await executor.execute({ resource: 'bench', agent, action: 'monitor', expectedRc: 7 });
+    const b = performance.now();
+    const code = await runDirect(file, env);
+    const c = performance.now();
+    if (r.rc !== 7 || code !== 7) throw new Error(`unexpected: executor rc ${String(r.rc)}, direct ${code}`);
+    if (i >= 10) {
+      viaExecutor.push(b - a);
+      direct.push(c - b);
+    }
+  }
+  await executor.dispose();
+  const e = stats(viaExecutor);
+  const d = stats(direct);
+  const diff = e.median - d.median;
+  console.log(
+    `\n1. executor overhead per forked action (stock ocf:heartbeat:Dummy monitor, ${runs} runs each, interleaved)`,
+  );
+  console.log(
+    `   through the executor: mean ${e.mean.toFixed(2)} ms, median ${e.median.toFixed(2)} ms, p90 ${e.p90.toFixed(2)} ms`,
+  );
+  console.log(
+    `   spawned directly:     mean ${d.mean.toFixed(2)} ms, median ${d.median.toFixed(2)} ms, p90 ${d.p90.toFixed(2)} ms`,
+  );
+  console.log(
+    `   overhead (median difference): ${diff.toFixed(2)} ms/action (mean difference ${(e.mean - d.mean).toFixed(2)} ms)   target < ${TARGET_OVERHEAD_MS} ms: ${verdict(diff < TARGET_OVERHEAD_MS)}`,
+  );
+}
+
+/** Stand-in for ocf:tandem:Dummy when the built-in agents are not available. */
+const statDummy: BuiltinAgent = {
+  provider: 'tandem',
+  type: 'Dummy',
+  metaData: () =>
+    '<resource-agent name="Dummy"><version>1.1</version><parameters/><actions/></resource-agent>',
+  async run(action: string, ctx: AgentContext): Promise<AgentResult> {
+    const { access, writeFile, unlink } = await import('node:fs/promises');
+    const file = join(ctx.stateDir, `Dummy-${ctx.instance}.state`);
+    switch (action) {
+      case 'start':
+        await writeFile(file, '');
+        return { rc: 0 };
+      case 'stop':
+        await unlink(file).catch(() => undefined);
+        return { rc: 0 };
+      case 'monitor':
+        return access(file).then(
+          () => ({ rc: 0 }),
+          () => ({ rc: 7 }),
+        );
+      default:
+        return { rc: 3 };
+    }
+  },
+};
+
+async function steadyState(stateDir: string): Promise<void> {
+  const builtins: BuiltinAgent[] = await import('../../resource-agents/index.ts').then(
+    (mod) => [...mod.builtinAgents.values()],
+    (): BuiltinAgent[] => [],
+  );
+  const dummy = builtins.find((a) => a.type === 'Dummy') ?? statDummy;
+  const ping = builtins.find((a) => a.type === 'ping');
+  const attrs = NodeAttributes.inMemory(systemClock);
+  const executor = new Executor({
+    stateDir,
+    builtinAgents: ping ? [dummy, ping] : [dummy],
+    setNodeAttribute: (name, value, options) => attrs.set(name, value, options ?? {}),
+  });
+  let failures = 0;
+  let results = 0;
+  const monitors = new MonitorScheduler({
+    executor,
+    clock: systemClock,
+    onFailure: (e) => {
+      failures += 1;
+      if (failures <= 3)
+        console.log(
+          `   monitor failure: ${e.key} ${e.result.status} rc=${String(e.result.rc)} ${e.result.exitReason ?? ''}`,
+        );
+    },
+    onResult: () => {
+      results += 1;
+    },
+  });
+  const dummyRef = { standard: 'ocf' as const, provider: 'tandem', type: 'Dummy' };
+  for (let i = 0; i < resourceCount; i++) {
+    const r = await executor.execute({ resource: `d${i}`, agent: dummyRef, action: 'start' });
+    if (r.rc !== 0) throw new Error(`start d${i}: ${r.status} ${String(r.rc)} ${r.exitReason ?? ''}`);
+  }
+  // Spread the first runs over one interval (start-delay), as a daemon starting resources one by one would.
+  for (let i = 0; i < resourceCount; i++) {
+    monitors.start({
+      resource: `d${i}`,
+      agent: dummyRef,
+      intervalMs: 10_000,
+      startDelayMs: (i * 10_000) / resourceCount,
+    });
+  }
+  const measure = async (
+    windowS: number,
+  ): Promise<{ wallMs: number; selfMs: number; childMs: number; maxRss: number; results: number }> => {
+    const cpu0 = process.cpuUsage();
+    const child0 = await childrenCpuMs();
+    const t0 = performance.now();
+    const results0 = results;
+    let maxRss = process.memoryUsage().rss;
+    const end = t0 + windowS * 1000;
+    while (performance.now() < end) {
+      await new Promise((r) => setTimeout(r, Math.min(1000, end - performance.now())));
+      maxRss = Math.max(maxRss, process.memoryUsage().rss);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      wallMs: performance.now() - t0,
+      selfMs: (cpu.user + cpu.system) / 1000,
+      childMs: (await childrenCpuMs()) - child0,
+      maxRss,
+      results: results - results0,
+    };
+  };
+  const pct = (ms: number, wallMs: number): string => `${((ms / wallMs) * 100).toFixed(2)}%`;
+
+  // Window A (attribution): the 100 monitors alone, a third of the run.
+  await new Promise((r) => setTimeout(r, 1000));
+  const alone = await measure(Math.max(3, seconds / 3));
+  let pingLabel: string;
+  let pingTimer: NodeJS.Timeout | undefined;
+  let pingRuns = 0;
+  if (ping) {
+    pingLabel = 'built-in ocf:tandem:ping (host_list=127.0.0.1, timeout 150ms) monitor every 200 ms';
+    const pr = { standard: 'ocf' as const, provider: 'tandem', type: 'ping' };
+    const params = { host_list: '127.0.0.1', timeout: '150ms', attempts: '1', dampen: '0' };
+    const s = await executor.execute({ resource: 'ping', agent: pr, action: 'start', params });
+    if (s.rc !== 0) throw new Error(`ping start: ${s.status} ${String(s.rc)} ${s.exitReason ?? ''}`);
+    monitors.start({ resource: 'ping', agent: pr, intervalMs: 200, timeoutMs: 2000, params });
+  } else {
+    pingLabel = 'forked `fping -c1 -t100 127.0.0.1` every 200 ms (no built-in ping agent)';
+    const tick = (): void => {
+      const child = spawn('fping', ['-c1', '-t100', '127.0.0.1'], { stdio: 'ignore' });
+      child.once('close', () => {
+        pingRuns += 1;
+        pingTimer = setTimeout(tick, 200);
+      });
+      child.once('error', () => undefined);
+    };
+    tick();
+  }
+
+  // Window B (the figure): monitors + ping.
+  await new Promise((r) => setTimeout(r, 1000));
+  const both = await measure(seconds);
+  const { wallMs, selfMs, childMs, maxRss } = both;
+  const rssMb = process.memoryUsage().rss / 1024 / 1024;
+  const maxRssMb = maxRss / 1024 / 1024;
+  const pingd = attrs.get('pingd');
+  monitors.dispose();
+  clearTimeout(pingTimer);
+  await executor.dispose();
+  await attrs.dispose();
+
+  const cpuPct = ((selfMs + childMs) / wallMs) * 100;
+  console.log(
+    `\n2. steady state for ${(wallMs / 1000).toFixed(1)} s: ${resourceCount} resources (${dummy === statDummy ? 'in-bench stat Dummy' : 'built-in ocf:tandem:Dummy'}) monitored every 10 s + ${pingLabel}`,
+  );
+  console.log(
+    `   (attribution) the ${resourceCount} monitors alone, ${(alone.wallMs / 1000).toFixed(1)} s: ${alone.results} results, CPU ${pct(alone.selfMs + alone.childMs, alone.wallMs)} (this process ${pct(alone.selfMs, alone.wallMs)}, children ${pct(alone.childMs, alone.wallMs)})`,
+  );
+  console.log(
+    `   monitor results: ${both.results}${ping ? '' : `, fping runs: ${pingRuns}`}, failures: ${failures}${pingd !== undefined ? `, pingd=${pingd}` : ''}`,
+  );
+  console.log(
+    `   CPU: ${cpuPct.toFixed(2)}% of one core (this process ${((selfMs / wallMs) * 100).toFixed(2)}%, children ${((childMs / wallMs) * 100).toFixed(2)}%)   target < ${TARGET_CPU_PCT}%: ${verdict(cpuPct < TARGET_CPU_PCT)}`,
+  );
+  console.log(
+    `   RSS: ${rssMb.toFixed(1)} MB at the end, ${maxRssMb.toFixed(1)} MB max (${(baselineRss / 1024 / 1024).toFixed(1)} MB of it before anything ran: node + the tsx loader)   target < ${TARGET_RSS_MB} MB: ${verdict(maxRssMb < TARGET_RSS_MB)}`,
+  );
+}
+
+const baselineRss = process.memoryUsage().rss;
+const stateDir = await mkdtemp(join(tmpdir(), `tandem-bench-agent-${process.pid}-`));
+try {
+  console.log(`tandem agent benchmark (node ${process.version}, ${runs} runs, ${seconds} s steady state)`);
+  await overhead(stateDir);
+  await steadyState(stateDir);
+} finally {
+  await rm(stateDir, { recursive: true, force: true });
+}
