@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfigFile, type ClusterConfig } from '../../coordinator/cib/index.ts';
+import { runConfigCommand } from '../../cli/config/run.ts';
 
 const exec = promisify(execFile);
 
@@ -140,4 +141,38 @@ test('bin/tandem exit codes: 1 with the fix named, 2 for usage', async (t) => {
     t.is(r.code, c.code, `${c.args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr, c.stderr);
   }
+});
+
+test('every kind of configuration the commands make exports to a CIB crm_verify accepts', async (t) => {
+  t.timeout(120_000);
+  const dir = await mkdtemp(join(tmpdir(), `tandem-all-kinds-${process.pid}-`));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'c.json');
+  const quiet = { stdout: () => undefined, stderr: () => undefined };
+  const lines = [
+    'cluster setup c n1 n2',
+    'property set stonith-enabled=false symmetric-cluster=true',
+    'resource create a Dummy op monitor interval=10s timeout=20s on-fail=restart start timeout=30s meta migration-threshold=3 --disabled',
+    'resource create b Dummy --group g',
+    'resource create c lsb:abiquo-tomcat --group g --before b',
+    'resource clone g interleave=true',
+    'resource create p ping host_list=192.0.2.1 multiplier=1000 clone',
+    'constraint order stop a then start g-clone kind=Optional symmetrical=false',
+    'constraint order p-clone then a',
+    'constraint colocation add Started a with g-clone 50',
+    'constraint colocation add a with p-clone',
+    'constraint location a rule score-attribute=pingd defined pingd and ( #uname eq n1 or rack gt integer 3 )',
+    'constraint location a rule score=-INFINITY pingd lt 1 or not_defined pingd',
+    'constraint location g-clone avoids n2=200',
+    'constraint location a prefers n1',
+    'node standby n2',
+    'node attribute n1 rack=4',
+    'resource op defaults timeout=30s',
+    'resource defaults update resource-stickiness=10',
+  ];
+  for (const line of lines) await runConfigCommand(line.split(' '), file, quiet);
+  const xml = join(dir, 'c.xml');
+  await runConfigCommand(['cluster', 'cib', xml], file, quiet);
+  const verify = await run('crm_verify', ['-V', '-x', xml]);
+  t.is(verify.code, 0, verify.stderr + verify.stdout);
 });
