@@ -222,3 +222,38 @@ test('a FILE ending in .xml is kept as Pacemaker CIB XML', async (t) => {
     ['abiquo_rs', 'ping-clone'],
   );
 });
+
+test('cib-push refuses a broken or invalid CIB and leaves the file untouched', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'c.json');
+  await setUpRunbook(file);
+  const before = await readFile(file, 'utf8');
+  const xml = join(dir, 'out.xml');
+  await tandem(file, `cluster cib ${xml}`);
+  const exported = await readFile(xml, 'utf8');
+  const cases: [string, string][] = [
+    ['not XML', 'this is not a CIB'],
+    ['unknown resource in a constraint', exported.replace('with-rsc="ping-clone"', 'with-rsc="nosuch"')],
+  ];
+  for (const [what, text] of cases) {
+    const bad = join(dir, 'bad.xml');
+    await writeFile(bad, text);
+    const err = await failing(file, `cluster cib-push ${bad}`);
+    t.is(err.exitCode, 1, what);
+    t.is(await readFile(file, 'utf8'), before, what);
+  }
+  const missing = await failing(file, `cluster cib-push ${join(dir, 'none.xml')}`);
+  t.regex(missing.message, /does not exist: export one with `cibadmin --query/);
+});
+
+test('cib-push of a Pacemaker CIB (the abiquo-rs fixture) creates the file', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'c.json');
+  await tandem(file, 'cluster cib-push test/fixtures/abiquo-rs.cib.xml');
+  const loaded = await loadConfigFile(file);
+  if (!loaded.ok) return t.fail(loaded.error);
+  t.deepEqual(
+    loaded.value.resources.map((r) => r.id),
+    ['abiquo_rs', 'ping-clone'],
+  );
+});
