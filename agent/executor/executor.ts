@@ -10,6 +10,7 @@
  * It owns no timers of its own beyond the runners' per-operation ones; dispose() cancels every
  * queued and running operation and waits for them to end (children killed).
  */
+import type { Logger } from 'pino';
 import type { AgentRef } from '../../coordinator/cib/model.ts';
 import type { ResourceHistory } from '../../coordinator/cib/status.ts';
 import type { ParseResult } from '../../coordinator/cib/score.ts';
@@ -25,7 +26,8 @@ import { DEFAULT_OCF_ROOT, DEFAULT_STATE_DIR, OcfRunner } from './ocf-runner.ts'
 import { OcfRc } from './ocf-rc.ts';
 import { OpHistory } from './op-history.ts';
 import type { OperationRequest, OperationResult } from './operation.ts';
-import { DEFAULT_TIMEOUT_MS, opKey } from './operation.ts';
+import { DEFAULT_TIMEOUT_MS, isSuccess, opKey } from './operation.ts';
+import { truncateText } from './bounded-output.ts';
 import type { ProcessRunner } from './process-runner.ts';
 import { SpawnProcessRunner } from './process-runner.ts';
 import { Semaphore } from './semaphore.ts';
@@ -53,7 +55,12 @@ export interface ExecutorOptions {
   maxOutputBytes?: number;
   /** The environment forked agents start from (PATH, LANG, …); default: PATH only. */
   baseEnv?: Readonly<Record<string, string>>;
+  /** Where results are logged (a child logger `{ component: 'executor' }` of the process root). */
+  logger?: Pick<Logger, 'debug' | 'info' | 'warn'>;
 }
+
+/** Agent output is untrusted: logged under its own key, this long at most. */
+const LOGGED_OUTPUT_CHARS = 512;
 
 /** `work`, or 'timeout' / 'cancelled' when the limit or the signal comes first. */
 async function withinLimit<T>(
@@ -93,6 +100,7 @@ export class Executor {
   readonly #semaphore: Semaphore;
   readonly #history = new OpHistory();
   readonly #nodeName: string | undefined;
+  readonly #log: Pick<Logger, 'debug' | 'info' | 'warn'> | undefined;
   /** Tail of each resource's queue: the next operation starts after it settles. */
   readonly #tails = new Map<string, Promise<unknown>>();
   readonly #pending = new Set<Pending>();
@@ -112,6 +120,7 @@ export class Executor {
     };
     this.#clock = options.clock ?? systemClock;
     this.#nodeName = options.nodeName;
+    this.#log = options.logger;
     this.#ocf = new OcfRunner({
       ...common,
       ocfRoot: options.ocfRoot ?? DEFAULT_OCF_ROOT,
@@ -240,8 +249,34 @@ export class Executor {
       warnings,
     };
     if (request.action !== 'meta-data') this.#history.record(result, request.agent, params, this.#nodeName);
+    this.#logResult(result);
     for (const listener of this.#listeners) listener(result);
     return result;
+  }
+
+  #logResult(r: OperationResult): void {
+    if (this.#log === undefined) return;
+    const fields = {
+      rsc: r.resource,
+      op: r.action,
+      intervalMs: r.intervalMs,
+      callId: r.callId,
+      status: r.status,
+      rc: r.rc,
+      durationMs: Math.round(r.durationMs),
+      queueTimeMs: Math.round(r.queueTimeMs),
+      ...(r.exitReason !== undefined ? { exitReason: r.exitReason } : {}),
+    };
+    if (isSuccess(r)) {
+      // A recurring monitor that keeps succeeding is not news.
+      if (r.intervalMs > 0) this.#log.debug(fields, 'operation finished');
+      else this.#log.info(fields, 'operation finished');
+      return;
+    }
+    this.#log.warn(
+      { ...fields, agentStderr: truncateText(r.stderr, LOGGED_OUTPUT_CHARS), warnings: r.warnings },
+      'operation failed',
+    );
   }
 
   async #run(

@@ -1,5 +1,6 @@
-/** `tandem agent run|list|meta-data|install-ocf`: resource agents on this node. */
+/** `tandem agent run|list|meta-data|install-ocf|check-lsb`: resource agents on this node. */
 import type { Command } from 'commander';
+import { registerCheckLsbCommand } from './check-lsb-command.ts';
 import { registerInstallOcfCommand } from './install-ocf-command.ts';
 import { registerListCommand } from './list-command.ts';
 import { registerMetaDataCommand } from './meta-data-command.ts';
@@ -16,4 +17,5 @@ export function registerAgentCommands(program: Command): void {
   registerListCommand(agent);
   registerMetaDataCommand(agent);
   registerInstallOcfCommand(agent);
+  registerCheckLsbCommand(agent);
 }

@@ -16,6 +16,8 @@ import {
   isSuccess,
   parseAgentSpec,
 } from '../../agent/executor/index.ts';
+import { NodeAttributes } from '../../agent/attributes/index.ts';
+import { systemClock } from '../../agent/executor/index.ts';
 import { CliError, ExitCode } from '../exit-codes.ts';
 import type { AgentLocationOptions } from './agent-options.ts';
 import { addLocationOptions, executorLocations } from './agent-options.ts';
@@ -77,7 +79,17 @@ export function registerRunCommand(agent: Command): void {
     const timeoutMs = durationOption('timeout', opts.timeout);
     const intervalMs = durationOption('interval', opts.interval);
     const builtins = ref.value.provider === 'tandem' ? (await loadBuiltinAgents()).agents : [];
-    const executor = new Executor({ ...executorLocations(opts), builtinAgents: builtins });
+    // Node attributes a built-in agent sets (ping's pingd) are printed; a one-shot run does not dampen.
+    const attributes = NodeAttributes.inMemory(systemClock);
+    const changes: string[] = [];
+    attributes.subscribe((c) =>
+      changes.push(`node attribute ${c.name}${c.value === null ? ' deleted' : `=${c.value}`}`),
+    );
+    const executor = new Executor({
+      ...executorLocations(opts),
+      builtinAgents: builtins,
+      setNodeAttribute: (name, value) => attributes.set(name, value),
+    });
     try {
       const result = await executor.execute({
         resource: opts.instance ?? ref.value.type,
@@ -94,10 +106,12 @@ export function registerRunCommand(agent: Command): void {
         if (action === 'meta-data' || opts.output === true) process.stdout.write(result.output);
         if (opts.output === true) process.stderr.write(result.stderr);
         process.stdout.write(formatRunResult(formatAgentRef(ref.value), result));
+        process.stdout.write(changes.map((c) => `${c}\n`).join(''));
       }
       process.exitCode = isSuccess(result) ? ExitCode.ok : ExitCode.error;
     } finally {
       await executor.dispose();
+      await attributes.dispose();
     }
   });
 }

@@ -102,3 +102,24 @@ test('lsbComplianceCheck passes a compliant script and flags a non-compliant one
     for (const pid of await readPids(join(dir, `${name}.pid`))) t.false(await processAlive(pid));
   }
 });
+
+test('tandem agent check-lsb reports the failed steps and exits 1', async (t) => {
+  const { dir } = await setup(t);
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const result = await promisify(execFile)(
+    'bin/tandem',
+    ['agent', 'check-lsb', 'bad-svc', '--lsb-dir', dir],
+    {
+      timeout: 30_000,
+    },
+  ).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (err: { code?: number; stdout?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '' }),
+  );
+  t.is(result.code, 1);
+  t.regex(result.stdout, /^FAIL stop when stopped: stop returned 1 \(expected 0\)/m);
+  t.regex(result.stdout, /^FAIL status when stopped: status returned 0 \(expected 3\)/m);
+  t.regex(result.stdout, /^ok {3}start when stopped: start returned 0$/m);
+  t.regex(result.stdout, /lsb:bad-svc is NOT LSB compliant/);
+});
