@@ -112,7 +112,13 @@ export function propertySetCommand(
     }
   }
   const next = structuredClone(config);
-  applyAttributes(next.properties, pairs.value);
+  // The cluster name is the model's own field (exported as the cluster-name property).
+  const named = pairs.value.find((p) => p.name === 'cluster-name' && p.value !== '');
+  if (named) next.clusterName = named.value;
+  applyAttributes(
+    next.properties,
+    pairs.value.filter((p) => p.name !== 'cluster-name'),
+  );
   return success({ config: next, warnings });
 }
 

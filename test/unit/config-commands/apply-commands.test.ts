@@ -54,6 +54,12 @@ const cases: Case[] = [
     expected: { 'my-own': '1' },
     warning: /not a Pacemaker cluster property/,
   },
+  {
+    title: 'property set cluster-name renames the cluster',
+    line: 'property set cluster-name=rs',
+    select: (c) => [c.clusterName, c.properties],
+    expected: ['rs', {}],
+  },
   // defaults
   {
     title: 'resource defaults (pcs 0.9 form)',
