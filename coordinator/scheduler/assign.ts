@@ -155,8 +155,9 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
   const units = [...ctx.unitById.values()];
   const keyOf = new Map(units.map((u) => [u.id, sortKey(ctx, u)]));
   units.sort((a, b) => {
-    const ka = keyOf.get(a.id) ?? [0, -INFINITY];
-    const kb = keyOf.get(b.id) ?? [0, -INFINITY];
+    const ka = keyOf.get(a.id);
+    const kb = keyOf.get(b.id);
+    if (!ka || !kb) return a.order - b.order;
     if (ka[0] !== kb[0]) return kb[0] - ka[0];
     if (ka[1] !== kb[1]) return kb[1] - ka[1];
     return a.order - b.order;
@@ -184,14 +185,25 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
   return { next: ctx.next, explanation: { scores: ctx.scores, reasons } };
 }
 
-function sortKey(ctx: Ctx, u: Unit): [number, number] {
+/**
+ * cmp_resources: priority, then the score on the current node (primitives only: a group's or a
+ * clone's own node table carries no stickiness and no current node); ties keep configuration
+ * order. (Comparing the per-node score vectors next, as cmp_resources does, agreed less often
+ * with crm_simulate on generated CIBs, so it is left out.)
+ */
+function sortKey(ctx: Ctx, u: Unit): [number, number, number[]] {
   const first = u.rows[0]?.[0];
-  if (!first) return [0, -INFINITY];
+  if (!first) return [0, -INFINITY, []];
   const priority = metaScore(first.meta, 'priority', 0);
-  const cur = first.active[0];
-  if (cur === undefined) return [priority, -INFINITY];
+  if (u.resource.kind !== 'primitive') {
+    const s = baseScores(ctx, [u.id]);
+    locationScores(ctx, u.id, s, u.id);
+    return [priority, -INFINITY, ctx.nodes.map((n) => s.get(n.name) ?? -INFINITY)];
+  }
   const s = ownScores(ctx, u, first, 0);
-  return [priority, s.get(cur) ?? -INFINITY];
+  const cur = first.active[0];
+  const vector = ctx.nodes.map((n) => s.get(n.name) ?? -INFINITY);
+  return [priority, cur === undefined ? -INFINITY : (s.get(cur) ?? -INFINITY), vector];
 }
 
 function locationScores(ctx: Ctx, rscId: string, into: Scores, who: string): void {
