@@ -168,7 +168,7 @@ export function toCibXml(config: ClusterConfig, status?: ClusterStatus, opts: Ci
   const statusChildren =
     status === undefined
       ? []
-      : status.nodes.map((n) => nodeStateElement(config, status, n, featureSet, opts.fillDigests ?? false));
+      : status.nodes.map((n) => nodeStateElement(config, status, n, opts.fillDigests ?? false));
   return writeXml(el('cib', cibAttrs, [configuration, el('status', {}, statusChildren)]));
 }
 
@@ -342,7 +342,6 @@ function nodeStateElement(
   config: ClusterConfig,
   status: ClusterStatus,
   n: NodeState,
-  featureSet: string,
   fillDigests: boolean,
 ): XmlElement {
   const id = n.id ?? nodeIdOf(config, status, n.name);
@@ -352,7 +351,7 @@ function nodeStateElement(
       el(
         'lrm_resources',
         {},
-        n.history.map((h) => historyElement(config, prims, h, n.name, featureSet, fillDigests)),
+        n.history.map((h) => historyElement(config, prims, h, n.name, fillDigests)),
       ),
     ]),
   ];
@@ -393,7 +392,6 @@ function historyElement(
   prims: Map<string, Primitive>,
   h: ResourceHistory,
   nodeName: string,
-  featureSet: string,
   fillDigests: boolean,
 ): XmlElement {
   // Anonymous clone histories may be recorded as `ping:1`; digests belong to the primitive `ping`.
@@ -401,7 +399,7 @@ function historyElement(
   return el(
     'lrm_resource',
     { id: h.id, type: h.agent.type, class: h.agent.standard, provider: h.agent.provider },
-    h.ops.map((op) => opRecordElement(config, prim, h.id, op, nodeName, featureSet, fillDigests)),
+    h.ops.map((op) => opRecordElement(config, prim, h.id, op, nodeName, fillDigests)),
   );
 }
 
@@ -411,7 +409,6 @@ function opRecordElement(
   rscId: string,
   op: OpRecord,
   nodeName: string,
-  featureSet: string,
   fillDigests: boolean,
 ): XmlElement {
   const isProbe = op.operation === 'monitor' && op.intervalMs === 0;

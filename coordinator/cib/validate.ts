@@ -119,7 +119,8 @@ export function validateConfig(config: ClusterConfig): ValidationReport {
   checkNodes(c, config);
   checkMeta(c, 'rscDefaults', config.rscDefaults, false);
   checkOpDefaults(c, config.opDefaults);
-  for (const entry of resources.values()) checkResource(c, entry);
+  const stonithEnabled = isTrue(config.properties['stonith-enabled'] ?? 'true');
+  for (const entry of resources.values()) checkResource(c, entry, stonithEnabled);
   checkConstraints(c, config, resources);
   warnDangerous(c, config, resources);
   return { errors: c.errors, warnings: c.warnings };
@@ -173,7 +174,7 @@ function indexResources(c: Checker, config: ClusterConfig): Map<string, Resource
   return index;
 }
 
-function checkResource(c: Checker, entry: ResourceEntry): void {
+function checkResource(c: Checker, entry: ResourceEntry, stonithEnabled: boolean): void {
   const r = entry.resource;
   const path = entry.path;
   if (r.id === '') c.error(`${path}.id`, 'resource has an empty id', 'give it an id such as ClusterIP');
@@ -187,7 +188,7 @@ function checkResource(c: Checker, entry: ResourceEntry): void {
   checkMeta(c, `${path}.metaAttributes`, r.metaAttributes, r.kind === 'clone');
   switch (r.kind) {
     case 'primitive':
-      checkPrimitive(c, r, path);
+      checkPrimitive(c, r, path, stonithEnabled);
       break;
     case 'group':
       if (r.members.length === 0) {
@@ -204,7 +205,7 @@ function checkResource(c: Checker, entry: ResourceEntry): void {
   }
 }
 
-function checkPrimitive(c: Checker, p: Primitive, path: string): void {
+function checkPrimitive(c: Checker, p: Primitive, path: string, stonithEnabled: boolean): void {
   const a = p.agent;
   const spec = agentSpec(p);
   if (a.type === '' || /[:/\s]/.test(a.type)) {
@@ -232,7 +233,7 @@ function checkPrimitive(c: Checker, p: Primitive, path: string): void {
   const seen = new Map<string, number>();
   p.operations.forEach((op, i) => {
     const opPath = `${path}.operations[${i}]`;
-    checkOperation(c, op, opPath);
+    checkOperation(c, op, opPath, stonithEnabled);
     const key = `${op.name}_${op.intervalMs}`;
     const prior = seen.get(key);
     if (prior !== undefined) {
@@ -245,7 +246,7 @@ function checkPrimitive(c: Checker, p: Primitive, path: string): void {
   });
 }
 
-function checkOperation(c: Checker, op: Operation, path: string): void {
+function checkOperation(c: Checker, op: Operation, path: string, stonithEnabled: boolean): void {
   if (op.name === '')
     c.error(`${path}.name`, 'operation has no name', 'use monitor, start, stop, promote or demote');
   if (!Number.isInteger(op.intervalMs) || op.intervalMs < 0) {
@@ -255,10 +256,16 @@ function checkOperation(c: Checker, op: Operation, path: string): void {
       'use 0 for one-shot operations, or a positive interval such as 10000 (interval=10s)',
     );
   }
-  if (op.intervalMs > 0 && op.name !== 'monitor') {
+  if (op.intervalMs > 0 && (op.name === 'start' || op.name === 'stop')) {
+    c.error(
+      `${path}.intervalMs`,
+      `${op.name} cannot be recurring (Pacemaker ignores this operation)`,
+      'set interval=0s, or use a monitor operation for periodic checks',
+    );
+  } else if (op.intervalMs > 0 && op.name !== 'monitor') {
     c.warn(
       `${path}.intervalMs`,
-      `only monitor operations recur, but ${op.name} has an interval`,
+      `only monitor operations usually recur, but ${op.name} has an interval`,
       'set interval=0s',
     );
   }
@@ -275,6 +282,13 @@ function checkOperation(c: Checker, op: Operation, path: string): void {
       `${path}.onFail`,
       `on-fail ${JSON.stringify(onFail)} is not valid`,
       `use one of ${Object.values(OnFail).join(', ')}`,
+    );
+  }
+  if (onFail === 'fence' && !stonithEnabled) {
+    c.error(
+      `${path}.onFail`,
+      "on-fail=fence is not valid when fencing is disabled (Pacemaker resets it to 'stop')",
+      'use on-fail=stop (or restart/block), or enable fencing with a fence device',
     );
   }
   if (op.role !== undefined && !ROLES.includes(op.role)) {
@@ -611,6 +625,12 @@ function checkConstraints(c: Checker, config: ClusterConfig, resources: Map<stri
           `legacy score=${o.score} means ${o.score === 0 ? 'Optional' : 'Mandatory'}, but kind is ${o.kind}; kind wins`,
           'remove the score',
         );
+      } else {
+        c.warn(
+          `${path}.score`,
+          "score on an order constraint is deprecated (crm_verify warns: use 'kind' instead)",
+          `replace score=${o.score} with kind=${o.score === 0 ? 'Optional' : 'Mandatory'}`,
+        );
       }
     }
   }
@@ -665,6 +685,16 @@ function checkExpression(c: Checker, x: AttributeExpression, path: string, nodeN
       );
     } else if ((x.type === 'integer' || x.type === 'number') && Number.isNaN(Number(x.value))) {
       c.error(`${path}.value`, `"${x.value}" is not a ${x.type}`, `use a numeric value or type=string`);
+    } else if (
+      x.type === undefined &&
+      ['lt', 'lte', 'gt', 'gte'].includes(op) &&
+      Number.isNaN(Number(x.value))
+    ) {
+      c.warn(
+        `${path}.type`,
+        `"${x.attribute} ${op} ${x.value}" compares numbers by default, but "${x.value}" is not a number`,
+        'add type=string (or compare with a number)',
+      );
     } else if (x.attribute === '#uname' && op === 'eq' && !nodeNames.has(x.value)) {
       c.warn(`${path}.value`, `no node is named "${x.value}"`, `use one of: ${knownList(nodeNames)}`);
     }
