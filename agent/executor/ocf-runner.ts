@@ -40,6 +40,11 @@ export class OcfRunner implements AgentRunner {
    * cached defaults are never exported to another instance.
    */
   readonly #cache = new Map<string, Promise<ParseResult<MetaDataAnswer>>>();
+  /**
+   * Agent paths seen executable. Caching only the positive answer is safe: an agent removed later
+   * fails to spawn with ENOENT, which maps to not-installed just the same.
+   */
+  readonly #installedPaths = new Set<string>();
   /** HA_RSCTMP is created once (systemd-tmpfiles does it for Pacemaker). */
   #stateDirReady: Promise<void> | undefined;
 
@@ -48,8 +53,10 @@ export class OcfRunner implements AgentRunner {
   }
 
   async #installed(path: string): Promise<string | undefined> {
+    if (this.#installedPaths.has(path)) return undefined;
     try {
       await access(path, constants.X_OK);
+      this.#installedPaths.add(path);
       return undefined;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -94,6 +101,7 @@ export class OcfRunner implements AgentRunner {
       ...(this.#o.killGraceMs !== undefined ? { killGraceMs: this.#o.killGraceMs } : {}),
       ...(this.#o.maxOutputBytes !== undefined ? { maxOutputBytes: this.#o.maxOutputBytes } : {}),
     });
+    if (result.outcome.kind === 'spawn-error') this.#installedPaths.delete(path);
     return outcomeOfProcess(result, input.timeoutMs, ocfRcFromExitCode);
   }
 

@@ -9,6 +9,8 @@
  *    or a forked `fping -c1 -t100 127.0.0.1` when no built-in ping exists) for 60 s (--seconds):
  *    prints CPU % of one core (this process plus its reaped children) and RSS.
  *
+ * `--forked-dummy` monitors the stock ocf:heartbeat:Dummy instead (one fork per monitor run).
+ *
  * Targets: overhead < 5 ms per forked action; CPU < 1% of a core; RSS < 80 MB.
  */
 import { spawn } from 'node:child_process';
@@ -32,11 +34,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     runs: { type: 'string', default: '200' },
     resources: { type: 'string', default: '100' },
+    'forked-dummy': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const resourceCount = Number(values.resources);
+/** Monitor the stock ocf:heartbeat:Dummy (a fork per monitor) instead of the built-in one. */
+const forkedDummy = values['forked-dummy'];
 
 const TARGET_OVERHEAD_MS = 5;
 const TARGET_CPU_PCT = 1;
@@ -176,7 +181,11 @@ async function steadyState(stateDir: string): Promise<void> {
       results += 1;
     },
   });
-  const dummyRef = { standard: 'ocf' as const, provider: 'tandem', type: 'Dummy' };
+  const dummyRef = {
+    standard: 'ocf' as const,
+    provider: forkedDummy ? 'heartbeat' : 'tandem',
+    type: 'Dummy',
+  };
   for (let i = 0; i < resourceCount; i++) {
     const r = await executor.execute({ resource: `d${i}`, agent: dummyRef, action: 'start' });
     if (r.rc !== 0) throw new Error(`start d${i}: ${r.status} ${String(r.rc)} ${r.exitReason ?? ''}`);
@@ -254,7 +263,7 @@ async function steadyState(stateDir: string): Promise<void> {
 
   const cpuPct = ((selfMs + childMs) / wallMs) * 100;
   console.log(
-    `\n2. steady state for ${(wallMs / 1000).toFixed(1)} s: ${resourceCount} resources (${dummy === statDummy ? 'in-bench stat Dummy' : 'built-in ocf:tandem:Dummy'}) monitored every 10 s + ${pingLabel}`,
+    `\n2. steady state for ${(wallMs / 1000).toFixed(1)} s: ${resourceCount} resources (${forkedDummy ? 'stock ocf:heartbeat:Dummy, forked' : dummy === statDummy ? 'in-bench stat Dummy' : 'built-in ocf:tandem:Dummy'}) monitored every 10 s + ${pingLabel}`,
   );
   console.log(
     `   (attribution) the ${resourceCount} monitors alone, ${(alone.wallMs / 1000).toFixed(1)} s: ${alone.results} results, CPU ${pct(alone.selfMs + alone.childMs, alone.wallMs)} (this process ${pct(alone.selfMs, alone.wallMs)}, children ${pct(alone.childMs, alone.wallMs)})`,
