@@ -68,9 +68,9 @@ class IdAllocator {
   }
 }
 
-/** Makes an XML ID (NCName-like) from any string. */
+/** Makes an XML ID (NCName-like) from any string: `#` and `:` become `.` as in Pacemaker's ids. */
 function sanitizeId(s: string): string {
-  const replaced = s.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const replaced = s.replace(/[#:]/g, '.').replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z_]/.test(replaced) ? replaced : `_${replaced}`;
 }
 

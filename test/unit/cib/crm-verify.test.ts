@@ -138,3 +138,40 @@ test('op digests: tandem computes what Pacemaker computes (model-built config, s
   const restart = await tool('crm_simulate', ['-x', stale, '-S']);
   t.regex(transitionSummary(restart.stdout), /Restart\s+ClusterIP/);
 });
+
+test('a CIB written by crm_simulate after an injected failure imports, and exports back to the same picture', async (t) => {
+  const dir = await tempDir(t);
+  const after = join(dir, 'after.xml');
+  const fixture = new URL('../../fixtures/abiquo-rs.cib.xml', import.meta.url).pathname;
+  const sim = await tool('crm_simulate', [
+    '-x',
+    fixture,
+    '-i',
+    'ClusterIP_monitor_30000@rsha1=7',
+    '-S',
+    '-O',
+    after,
+  ]);
+  t.is(sim.code, 0, sim.stderr);
+  const imported = parseCibXml(await readFile(after, 'utf8'));
+  if (!imported.ok) return t.fail(imported.error);
+  const rsha1 = imported.value.status.nodes.find((n) => n.name === 'rsha1');
+  t.is(rsha1?.transientAttributes['fail-count-ClusterIP#monitor_30000'], '1');
+  const failure = rsha1?.history
+    .find((h) => h.id === 'ClusterIP')
+    ?.ops.find((o) => o.id === 'ClusterIP_last_failure_0');
+  t.like(failure, {
+    operationKey: 'ClusterIP_monitor_30000',
+    rc: 7,
+    targetRc: 0,
+    exitReason: 'Simulated action result',
+  });
+  const again = join(dir, 'again.xml');
+  const xml = toCibXml(imported.value.config, imported.value.status);
+  await writeFile(again, xml);
+  t.true(xml.includes('id="status-1-fail-count-ClusterIP.monitor_30000"'));
+  const a = await tool('crm_simulate', ['-x', after, '-s']);
+  const b = await tool('crm_simulate', ['-x', again, '-s']);
+  t.regex(a.stdout, /ClusterIP/);
+  t.is(b.stdout, a.stdout);
+});
