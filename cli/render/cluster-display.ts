@@ -143,8 +143,10 @@ function currentNode(
   const attrs: Attributes = { ...configured, ...(state?.transientAttributes ?? {}) };
   const online = state !== undefined && state.inCcm && state.crmd === 'online' && state.join === 'member';
   const flags: NodeFlag[] = [];
-  if (isTrue(attrs.standby)) flags.push('standby');
-  if (isTrue(attrs.maintenance)) flags.push('maintenance');
+  // Pacemaker reads node attributes while unpacking a node_state: a node without one is plain OFFLINE
+  // even when configured in standby.
+  if (state !== undefined && isTrue(attrs.standby)) flags.push('standby');
+  if (state !== undefined && isTrue(attrs.maintenance)) flags.push('maintenance');
   if (state !== undefined && !online && state.expected === 'member') {
     const fencing =
       config.properties['stonith-enabled'] === undefined || isTrue(config.properties['stonith-enabled']);

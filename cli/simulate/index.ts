@@ -73,7 +73,12 @@ export function registerSimulateCommand(program: Command): void {
       const text =
         opts.summary === true
           ? formatSummary(transition)
-          : renderSimulation(input, transition, opts.showScores === true ? 'scores' : 'full');
+          : renderSimulation(
+              input,
+              transition,
+              opts.showScores === true ? 'scores' : 'full',
+              opts.now !== undefined ? { nowText: opts.now } : {},
+            );
       process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     });
 }

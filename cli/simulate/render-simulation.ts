@@ -1,6 +1,7 @@
 /**
  * The text `tandem simulate` prints, laid out as `crm_simulate -S` (Pacemaker 2.1.5) prints it:
  *
+ *   [Setting effective cluster time: NOW]   when --now was given (crm_simulate --set-datetime)
  *   [N of M resource instances DISABLED and K BLOCKED from further action due to failure]
  *   Current cluster status:          crm_mon-style nodes and full resource list, before
  *   [Allocation scores:]             --show-scores: crm_simulate -s lines, then tandem's reasons
@@ -25,10 +26,22 @@ import {
 
 export type SimulateView = 'full' | 'scores';
 
-export function renderSimulation(input: ScheduleInput, transition: Transition, view: SimulateView): string {
+export interface RenderOptions {
+  /** The `--now` text as the user gave it; crm_simulate echoes its `--set-datetime`. */
+  nowText?: string;
+}
+
+export function renderSimulation(
+  input: ScheduleInput,
+  transition: Transition,
+  view: SimulateView,
+  options: RenderOptions = {},
+): string {
   const current = currentDisplay(input.config, input.status, transition);
   const revised = revisedDisplay(transition);
-  const lines: string[] = [...renderInstanceCounts(input.config, current)];
+  const lines: string[] = [];
+  if (options.nowText !== undefined) lines.push(`Setting effective cluster time: ${options.nowText}`);
+  lines.push(...renderInstanceCounts(input.config, current));
   lines.push('Current cluster status:', ...renderClusterStatus(input.config, current, 1), '');
   if (view === 'scores') {
     lines.push('Allocation scores:', ...renderAllocationScores(input.config, transition), '');

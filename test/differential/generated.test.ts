@@ -8,7 +8,7 @@ import test from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGeneratedCase } from './generated-case.ts';
+import { compareCurrentStatus, runGeneratedCase } from './generated-case.ts';
 import { formatDiffs, HARD_PARTS, mapLimit } from './summary-compare.ts';
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -30,4 +30,21 @@ test('tandem agrees with crm_simulate on generated CIBs (nodes, resources, start
     [],
     `${failures.length} of ${SEEDS.length} seeds disagree:\n\n${failures.join('\n\n')}`,
   );
+});
+
+test('tandem simulate prints the current status exactly as crm_simulate does on generated CIBs', async (t) => {
+  t.timeout(120_000);
+  const dir = await mkdtemp(join(tmpdir(), `tandem-diff-status-${process.pid}-`));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const results = await mapLimit(SEEDS, 2, async (seed) => ({
+    seed,
+    diff: await compareCurrentStatus(seed, dir),
+  }));
+  const failures = results.flatMap(({ seed, diff }) =>
+    diff === undefined
+      ? []
+      : [`seed ${seed}\n--- crm_simulate\n${diff.pacemaker}\n--- tandem\n${diff.tandem}`],
+  );
+  t.is(results.length, SEEDS.length);
+  t.deepEqual(failures, [], failures.join('\n\n'));
 });
