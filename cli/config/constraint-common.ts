@@ -42,13 +42,20 @@ export function parseScoreWord(text: string, command: string): CommandResult<Sco
   return s.ok ? success(s.value) : usageError(`\`${command}\`: ${s.error}`);
 }
 
-/** Warns when node names are not in the configuration (a typo makes the constraint a no-op). */
-export function unknownNodeWarnings(config: ClusterConfig, nodes: readonly string[]): string[] {
-  if (config.nodes.length === 0) return [];
-  return nodes
-    .filter((n) => !config.nodes.some((c) => c.name === n))
-    .map(
-      (n) =>
-        `node '${n}' is not in the cluster (nodes: ${config.nodes.map((c) => c.name).join(', ')}): check the spelling`,
+/**
+ * Location constraints must name cluster nodes (a typo would make the constraint a silent no-op;
+ * pcs refuses too). The message suggests the closest node name.
+ */
+export function checkNodes(config: ClusterConfig, nodes: readonly string[]): CommandResult<true> {
+  const known = config.nodes.map((c) => c.name);
+  for (const n of nodes) {
+    if (known.includes(n)) continue;
+    const close = known.find((k) => k.toLowerCase() === n.toLowerCase() || k.slice(0, -1) === n.slice(0, -1));
+    return invalid(
+      `node '${n}' is not in the cluster (nodes: ${known.length > 0 ? known.join(', ') : 'none'}): ` +
+        (close !== undefined ? `did you mean '${close}'? ` : '') +
+        `check the spelling or add it with \`tandem cluster node add ${n}\``,
     );
+  }
+  return success(true);
 }

@@ -16,12 +16,7 @@ import {
 } from '../../coordinator/cib/index.ts';
 import { checkId, parseNameValue, sanitizeId, splitFlags, uniqueId } from './args.ts';
 import { type CommandResult, type ConfigEdit, invalid, success, usageError } from './command-result.ts';
-import {
-  checkConstraintResource,
-  parseRole,
-  parseScoreWord,
-  unknownNodeWarnings,
-} from './constraint-common.ts';
+import { checkConstraintResource, parseRole, parseScoreWord, checkNodes } from './constraint-common.ts';
 import { describeId, usedIds } from './resource-tree.ts';
 import { parseRule } from './rule-expression.ts';
 
@@ -92,7 +87,8 @@ function preferAvoid(
     const id = uniqueId(sanitizeId(`location-${rsc}-${node}-${formatScore(score)}`), usedIds(next));
     next.constraints.location.push({ id, rsc, node, score });
   }
-  warnings.push(...unknownNodeWarnings(config, nodes));
+  const known = checkNodes(config, nodes);
+  if (!known.ok) return known;
   return success({ config: next, warnings });
 }
 
@@ -122,9 +118,11 @@ function locationAdd(
     if (!d.ok) return d;
     constraint.resourceDiscovery = d.value;
   }
+  const known = checkNodes(config, [node]);
+  if (!known.ok) return known;
   const next = structuredClone(config);
   next.constraints.location.push(constraint);
-  return success({ config: next, warnings: unknownNodeWarnings(config, [node]) });
+  return success({ config: next, warnings: [] });
 }
 
 function locationRule(

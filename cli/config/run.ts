@@ -23,10 +23,13 @@ import {
   type ConfigIssue,
 } from '../../coordinator/cib/index.ts';
 import { CliError, ExitCode } from '../exit-codes.ts';
+import { checkAgentParameters, readAgentParameters } from './agent-parameters.ts';
+import { formatAgent } from './agents.ts';
 import { applyConfigCommand } from './apply.ts';
 import { splitFlags } from './args.ts';
 import type { CommandError } from './command-result.ts';
 import { setupCommand } from './cluster-setup.ts';
+import { findResource } from './resource-tree.ts';
 import { showConfig } from './show.ts';
 
 export interface ConfigIo {
@@ -181,6 +184,42 @@ async function clusterVerify(path: string, args: readonly string[], io: ConfigIo
   }
 }
 
+/**
+ * `resource create|update`: checks the primitive's parameters against the agent's meta-data, as
+ * pcs does (refused unless --force). Agents not installed here are not checked (a warning).
+ */
+async function checkParameters(
+  before: ClusterConfig,
+  after: ClusterConfig,
+  words: readonly string[],
+  io: ConfigIo,
+): Promise<void> {
+  const [family, sub, id] = words;
+  if (family !== 'resource' || (sub !== 'create' && sub !== 'update') || id === undefined) return;
+  const rsc = findResource(after, id)?.resource;
+  if (rsc?.kind !== 'primitive' || rsc.agent.standard !== 'ocf') return;
+  const old = findResource(before, id)?.resource;
+  if (
+    old?.kind === 'primitive' &&
+    JSON.stringify(old.instanceAttributes) === JSON.stringify(rsc.instanceAttributes)
+  ) {
+    return;
+  }
+  const params = await readAgentParameters(rsc.agent);
+  if (params === undefined) {
+    printWarnings(io, [
+      `cannot read the meta-data of ${formatAgent(rsc.agent)} (not installed on this machine?): parameters of '${id}' not checked`,
+    ]);
+    return;
+  }
+  const check = checkAgentParameters(rsc, params, words.includes('--force'));
+  printWarnings(io, check.warnings);
+  if (check.errors.length > 0) {
+    for (const e of check.errors) io.stderr(`tandem: error: ${e}\n`);
+    throw new CliError(`\`tandem resource ${sub} ${id}\` refused (see above); the file was not changed`);
+  }
+}
+
 async function edit(path: string, words: readonly string[], io: ConfigIo): Promise<void> {
   const file = await loadFile(path);
   const shown = showConfig(file.config, words);
@@ -192,6 +231,7 @@ async function edit(path: string, words: readonly string[], io: ConfigIo): Promi
   const applied = applyConfigCommand(file.config, words);
   if (!applied.ok) fail(applied.error);
   printWarnings(io, applied.value.warnings);
+  await checkParameters(file.config, applied.value.config, words, io);
   checkBeforeSave(io, applied.value.config, file.config, `\`tandem ${words.slice(0, 2).join(' ')}\``);
   const saved: LoadedFile = { config: bumpEpoch(applied.value.config) };
   if (file.status !== undefined) saved.status = file.status;

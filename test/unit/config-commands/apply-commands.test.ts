@@ -416,14 +416,6 @@ const cases: Case[] = [
     warning: /replaced constraint 'location-abiquo_rs-rsha1-10'/,
   },
   {
-    title: 'location on an unknown node warns',
-    setup: 'runbook',
-    line: 'constraint location abiquo_rs prefers rsha3',
-    select: (c) => c.constraints.location.length,
-    expected: 1,
-    warning: /node 'rsha3' is not in the cluster/,
-  },
-  {
     title: 'location rule (the recommended pingd rule)',
     setup: 'runbook',
     line: 'constraint location abiquo_rs rule score=-INFINITY pingd lt 1 or not_defined pingd',

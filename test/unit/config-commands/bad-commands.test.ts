@@ -233,6 +233,19 @@ const cases: BadCase[] = [
     message: /'ping' is inside clone 'ping-clone': constrain the clone instead.*--force/,
   },
   {
+    line: 'constraint location abiquo_rs prefers rsha3',
+    setup: 'runbook',
+    kind: 'invalid',
+    message:
+      /node 'rsha3' is not in the cluster \(nodes: rsha1, rsha2\): did you mean 'rsha1'\? .*tandem cluster node add rsha3/,
+  },
+  {
+    line: 'constraint location add l1 abiquo_rs RSHA2 100',
+    setup: 'runbook',
+    kind: 'invalid',
+    message: /node 'RSHA2' is not in the cluster .*did you mean 'rsha2'\?/,
+  },
+  {
     line: 'constraint location abiquo_rs likes rsha1',
     setup: 'runbook',
     kind: 'usage',

@@ -100,6 +100,20 @@ const refused: { line: string; code: ExitCode; stderr?: RegExp; message: RegExp 
   },
   { line: 'resource create x Dummy --bogus', code: 2, message: /unknown option --bogus/ },
   {
+    // Checked against the installed agent's meta-data (resource-agents), as pcs does.
+    line: 'resource create vip ocf:heartbeat:IPaddr2 ipp=192.0.2.9',
+    code: 1,
+    stderr:
+      /tandem: error: invalid parameter 'ipp' for 'vip'.*\n.*required parameter 'ip' missing for 'vip': add ip=VALUE/,
+    message: /`tandem resource create vip` refused \(see above\); the file was not changed/,
+  },
+  {
+    line: 'resource update ClusterIP ipp=192.0.2.9',
+    code: 1,
+    stderr: /invalid parameter 'ipp' for 'ClusterIP'/,
+    message: /refused/,
+  },
+  {
     line: 'resource meta ClusterIP resource-stickiness=abc',
     code: 1,
     stderr: /tandem: error: .*resource-stickiness.*\(fix: /,
