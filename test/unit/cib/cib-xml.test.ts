@@ -105,7 +105,7 @@ test('model → CIB XML → model is the identity (property)', (t) => {
         return true;
       },
     ),
-    { numRuns: 80 },
+    { numRuns: 50 },
   );
   t.pass();
 });

@@ -6,6 +6,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {
   bumpEpoch,
+  parseCibXml,
   loadConfigFile,
   loadStatusFile,
   parseConfigJson,
@@ -32,7 +33,7 @@ test('native JSON: parse(serialize(config)) deep-equals config (property)', (t) 
       if (!isDeepStrictEqual(back.value, config)) t.deepEqual(back.value, config);
       return true;
     }),
-    { numRuns: 100 },
+    { numRuns: 60 },
   );
   t.pass();
 });
@@ -48,7 +49,7 @@ test('native JSON: parse(serialize(status)) deep-equals status (property)', (t) 
         return true;
       },
     ),
-    { numRuns: 100 },
+    { numRuns: 60 },
   );
   t.pass();
 });
@@ -143,4 +144,12 @@ test('bumpEpoch: epoch + 1, num_updates 0, input untouched', (t) => {
   const bumped = bumpEpoch(config);
   t.deepEqual(bumped.version, { adminEpoch: 2, epoch: 10, numUpdates: 0 });
   t.deepEqual(config.version, { adminEpoch: 2, epoch: 9, numUpdates: 4 });
+});
+
+test('fixtures: abiquo-rs.config.json and .status.json say what abiquo-rs.cib.xml says', async (t) => {
+  const fixture = (name: string): string => new URL(`../../fixtures/${name}`, import.meta.url).pathname;
+  const xml = parseCibXml(await readFile(fixture('abiquo-rs.cib.xml'), 'utf8'));
+  if (!xml.ok) return t.fail(xml.error);
+  t.deepEqual(await loadConfigFile(fixture('abiquo-rs.config.json')), { ok: true, value: xml.value.config });
+  t.deepEqual(await loadStatusFile(fixture('abiquo-rs.status.json')), { ok: true, value: xml.value.status });
 });
