@@ -47,11 +47,12 @@ export async function loadNativeFiles(
   statePath: string | undefined,
 ): Promise<Result<SimulationSource>> {
   const config = await loadConfigFile(configPath);
-  if (!config.ok) return { ok: false, error: `configuration file "${configPath}": ${config.error}` };
+  // The loaders' messages already name the file and the fix.
+  if (!config.ok) return { ok: false, error: config.error };
   if (statePath === undefined)
     return { ok: true, value: { config: config.value, status: freshStatus(config.value), warnings: [] } };
   const status = await loadStatusFile(statePath);
-  if (!status.ok) return { ok: false, error: `state file "${statePath}": ${status.error}` };
+  if (!status.ok) return { ok: false, error: status.error };
   return { ok: true, value: { config: config.value, status: status.value, warnings: [] } };
 }
 

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCibXml } from '../../../coordinator/cib/index.ts';
+import { emptyConfig, parseCibXml, serializeConfig } from '../../../coordinator/cib/index.ts';
 import { formatSummary, schedule } from '../../../coordinator/scheduler/index.ts';
 
 const TANDEM = fileURLToPath(new URL('../../../bin/tandem', import.meta.url));
@@ -83,4 +83,34 @@ test('errors exit non-zero with a message naming what to fix', async (t) => {
     t.regex(r.stderr, c.stderr, c.title);
     t.is(r.stdout, '', c.title);
   }
+});
+
+test('-f CONFIG without a state simulates a fresh cluster: every node online, probes everywhere', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), `tandem-sim-native-${process.pid}-`));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const config = emptyConfig('pair', ['rsha1', 'rsha2']);
+  // Without this, as in Pacemaker, nothing starts: stonith is enabled and there is no fencing device.
+  config.properties = { 'stonith-enabled': 'false' };
+  config.resources = [
+    {
+      kind: 'primitive',
+      id: 'ClusterIP',
+      agent: { standard: 'ocf', provider: 'heartbeat', type: 'Dummy' },
+      instanceAttributes: {},
+      metaAttributes: {},
+      operations: [],
+    },
+  ];
+  const path = join(dir, 'cluster.json');
+  await writeFile(path, serializeConfig(config));
+  const ran = await tandem(['-f', path, 'simulate', '--now', NOW, '--summary']);
+  t.is(ran.code, 0, ran.stderr);
+  t.true(
+    ran.stdout.startsWith('[nodes]\nrsha1 online\nrsha2 online\n[resources]\nClusterIP rsha1\n'),
+    ran.stdout,
+  );
+  t.true(ran.stdout.includes('probe ClusterIP rsha2\n'), ran.stdout);
+  const missing = await tandem(['simulate', '--config', join(dir, 'missing.json')]);
+  t.is(missing.code, 1);
+  t.regex(missing.stderr, /missing\.json/);
 });
