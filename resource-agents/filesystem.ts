@@ -384,7 +384,9 @@ async function stop(c: FsConfig, ctx: AgentContext): Promise<AgentResult> {
         // already gone
       }
     }
-    await waitForExit(lastUsers, Math.min(1000, Math.max(0, deadline - Date.now())), ctx.signal);
+    // TERM waits no longer than the TERM phase, so the KILL round starts on time.
+    const phaseEnd = killPhase ? deadline : termUntil;
+    await waitForExit(lastUsers, Math.min(1000, Math.max(0, phaseEnd - Date.now())), ctx.signal);
   }
   const users = lastUsers;
   return {

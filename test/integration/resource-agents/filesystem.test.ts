@@ -203,7 +203,7 @@ test('stop escalates to SIGKILL when the holder ignores SIGTERM', async (t) => {
       2000,
     ),
   );
-  const r = await fs.run('stop', context(params, dir, { timeoutMs: 4000 }));
+  const r = await fs.run('stop', context(params, dir, { timeoutMs: 6000 }));
   t.is(r.rc, OcfRc.ok, r.exitReason);
   t.is(await holder.exited, 'SIGKILL');
   t.false(await isMounted(params.directory));
