@@ -9,7 +9,8 @@
  *    or a forked `fping -c1 -t100 127.0.0.1` when no built-in ping exists) for 60 s (--seconds):
  *    prints CPU % of one core (this process plus its reaped children) and RSS.
  *
- * `--forked-dummy` monitors the stock ocf:heartbeat:Dummy instead (one fork per monitor run).
+ * `--bundled` runs part 2 from an esbuild bundle under plain node (no tsx loader thread), as a
+ * built deployment would run; `--forked-dummy` monitors the stock ocf:heartbeat:Dummy instead (one fork per monitor run).
  *
  * Targets: overhead < 5 ms per forked action; CPU < 1% of a core; RSS < 80 MB.
  */
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '200' },
     resources: { type: 'string', default: '100' },
     'forked-dummy': { type: 'boolean', default: false },
+    bundled: { type: 'boolean', default: false },
+    'steady-only': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -67,9 +70,9 @@ async function childrenCpuMs(): Promise<number> {
   return ((cutime + cstime) * 1000) / 100; // USER_HZ = 100 on Linux
 }
 
-function runDirect(file: string, env: Record<string, string>): Promise<number> {
+function runDirect(file: string, env: Record<string, string>, detached = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, ['monitor'], { env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, ['monitor'], { env, cwd: '/', detached, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     child.stderr.resume();
     child.once('error', reject);
@@ -95,21 +98,28 @@ async function overhead(stateDir: string): Promise<void> {
   });
   const viaExecutor: number[] = [];
   const direct: number[] = [];
+  const directGroup: number[] = [];
   for (let i = 0; i < runs + 10; i++) {
     const a = performance.now();
     const r = await executor.execute({ resource: 'bench', agent, action: 'monitor', expectedRc: 7 });
     const b = performance.now();
     const code = await runDirect(file, env);
     const c = performance.now();
-    if (r.rc !== 7 || code !== 7) throw new Error(`unexpected: executor rc ${String(r.rc)}, direct ${code}`);
+    const codeGroup = await runDirect(file, env, true);
+    const d = performance.now();
+    if (r.rc !== 7 || code !== 7 || codeGroup !== 7) {
+      throw new Error(`unexpected: executor rc ${String(r.rc)}, direct ${code}, ${codeGroup}`);
+    }
     if (i >= 10) {
       viaExecutor.push(b - a);
       direct.push(c - b);
+      directGroup.push(d - c);
     }
   }
   await executor.dispose();
   const e = stats(viaExecutor);
   const d = stats(direct);
+  const g = stats(directGroup);
   const diff = e.median - d.median;
   console.log(
     `\n1. executor overhead per forked action (stock ocf:heartbeat:Dummy monitor, ${runs} runs each, interleaved)`,
@@ -119,6 +129,12 @@ async function overhead(stateDir: string): Promise<void> {
   );
   console.log(
     `   spawned directly:     mean ${d.mean.toFixed(2)} ms, median ${d.median.toFixed(2)} ms, p90 ${d.p90.toFixed(2)} ms`,
+  );
+  console.log(
+    `   spawned directly in its own session/process group (detached, as the executor does): median ${g.median.toFixed(2)} ms`,
+  );
+  console.log(
+    `   of the overhead: ${(g.median - d.median).toFixed(2)} ms is the process group (setsid), ${(e.median - g.median).toFixed(2)} ms the executor's own work`,
   );
   console.log(
     `   overhead (median difference): ${diff.toFixed(2)} ms/action (mean difference ${(e.mean - d.mean).toFixed(2)} ms)   target < ${TARGET_OVERHEAD_MS} ms: ${verdict(diff < TARGET_OVERHEAD_MS)}`,
@@ -275,16 +291,51 @@ async function steadyState(stateDir: string): Promise<void> {
     `   CPU: ${cpuPct.toFixed(2)}% of one core (this process ${((selfMs / wallMs) * 100).toFixed(2)}%, children ${((childMs / wallMs) * 100).toFixed(2)}%)   target < ${TARGET_CPU_PCT}%: ${verdict(cpuPct < TARGET_CPU_PCT)}`,
   );
   console.log(
-    `   RSS: ${rssMb.toFixed(1)} MB at the end, ${maxRssMb.toFixed(1)} MB max (${(baselineRss / 1024 / 1024).toFixed(1)} MB of it before anything ran: node + the tsx loader)   target < ${TARGET_RSS_MB} MB: ${verdict(maxRssMb < TARGET_RSS_MB)}`,
+    `   RSS: ${rssMb.toFixed(1)} MB at the end, ${maxRssMb.toFixed(1)} MB max (${(baselineRss / 1024 / 1024).toFixed(1)} MB of it before anything ran: node${values['steady-only'] ? '' : ' + the tsx loader'})   target < ${TARGET_RSS_MB} MB: ${verdict(maxRssMb < TARGET_RSS_MB)}`,
   );
+}
+
+/** Part 2 in a child: this file bundled by esbuild (tsx's own), run by plain node. */
+async function steadyStateBundled(dir: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  const out = join(dir, 'agent-bench.bundle.mjs');
+  await esbuild.build({
+    entryPoints: [new URL(import.meta.url).pathname],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  const args = [out, '--steady-only', '--seconds', String(seconds), '--resources', String(resourceCount)];
+  if (forkedDummy) args.push('--forked-dummy');
+  console.log('\n(part 2 runs from an esbuild bundle under plain node, without the tsx loader)');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`bundled run exited ${String(code)}`)),
+    );
+  });
 }
 
 const baselineRss = process.memoryUsage().rss;
 const stateDir = await mkdtemp(join(tmpdir(), `tandem-bench-agent-${process.pid}-`));
 try {
-  console.log(`tandem agent benchmark (node ${process.version}, ${runs} runs, ${seconds} s steady state)`);
-  await overhead(stateDir);
-  await steadyState(stateDir);
+  if (!values['steady-only']) {
+    const { loadavg } = await import('node:os');
+    console.log(
+      `tandem agent benchmark (node ${process.version}, ${runs} runs, ${seconds} s steady state, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    await overhead(stateDir);
+  }
+  if (values.bundled) await steadyStateBundled(stateDir);
+  else await steadyState(stateDir);
 } finally {
   await rm(stateDir, { recursive: true, force: true });
 }
