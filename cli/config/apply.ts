@@ -16,7 +16,13 @@ import { propertySetCommand, propertyUnsetCommand } from './property.ts';
 import { cloneCommand, uncloneCommand } from './resource-clone.ts';
 import { createCommand } from './resource-create.ts';
 import { groupAddCommand, groupRemoveCommand } from './resource-group.ts';
-import { deleteCommand, enableDisableCommand, metaCommand, updateCommand } from './resource-update.ts';
+import {
+  deleteCommand,
+  enableDisableCommand,
+  manageCommand,
+  metaCommand,
+  updateCommand,
+} from './resource-update.ts';
 
 type Handler = (config: ClusterConfig, args: readonly string[]) => CommandResult<ConfigEdit>;
 
@@ -31,6 +37,8 @@ const HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
   ['resource meta', metaCommand],
   ['resource enable', (c, a) => enableDisableCommand(c, a, true)],
   ['resource disable', (c, a) => enableDisableCommand(c, a, false)],
+  ['resource manage', (c, a) => manageCommand(c, a, true)],
+  ['resource unmanage', (c, a) => manageCommand(c, a, false)],
   ['resource group add', groupAddCommand],
   ['resource group remove', groupRemoveCommand],
   ['resource group delete', groupRemoveCommand],

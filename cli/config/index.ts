@@ -99,6 +99,8 @@ export function registerConfigCommands(program: Command): void {
       { name: 'meta', summary: 'ID name=value...: set meta attributes (an empty value removes)' },
       { name: 'enable', summary: 'ID...: allow the resource to run (removes target-role)' },
       { name: 'disable', summary: 'ID...: stop the resource (target-role=Stopped)' },
+      { name: 'manage', summary: 'ID...: let the cluster manage the resource again (removes is-managed)' },
+      { name: 'unmanage', summary: 'ID...: leave the resource alone (is-managed=false)' },
       { name: 'clone', summary: 'ID [CLONE_ID] [meta] [name=value...]: clone a resource or group' },
       { name: 'unclone', summary: 'ID: turn a clone back into its resource' },
       { name: 'ungroup', summary: 'GROUP [ID...]: take resources out of a group' },

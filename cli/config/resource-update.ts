@@ -128,6 +128,35 @@ export function enableDisableCommand(
 }
 
 /**
+ * `resource unmanage ID…` sets is-managed=false (the cluster stops starting, stopping and
+ * recovering it); `resource manage ID…` removes is-managed from the resource and the group or
+ * clone around it, so nothing keeps it unmanaged.
+ */
+export function manageCommand(
+  config: ClusterConfig,
+  args: readonly string[],
+  manage: boolean,
+): CommandResult<ConfigEdit> {
+  const command = manage ? 'resource manage' : 'resource unmanage';
+  const split = splitFlags(args, { booleans: ['--monitor'] }, command);
+  if (!split.ok) return split;
+  const ids = split.value.words;
+  if (ids.length === 0) return usageError(`usage: tandem ${command} ID...`);
+  const next = structuredClone(config);
+  for (const id of ids) {
+    const loc = findResource(next, id);
+    if (!loc) return invalid(unknownResource(id));
+    if (!manage) {
+      loc.resource.metaAttributes['is-managed'] = 'false';
+      continue;
+    }
+    for (const r of [loc.resource, loc.group, loc.clone]) if (r) delete r.metaAttributes['is-managed'];
+    if (loc.resource.kind === 'clone') delete loc.resource.child.metaAttributes['is-managed'];
+  }
+  return success({ config: next, warnings: [] });
+}
+
+/**
  * `resource delete|remove ID`: removes a primitive, group (with its members) or clone (with its
  * child), and the constraints that name anything removed. A group or clone left empty goes too.
  */

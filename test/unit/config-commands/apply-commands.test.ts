@@ -382,6 +382,23 @@ const cases: Case[] = [
     expected: [],
     warning: /removed group 'g' too/,
   },
+  {
+    title: 'unmanage',
+    setup: 'runbook',
+    line: 'resource unmanage ClusterIP',
+    select: (c) => (rsc(c, 'ClusterIP') as { metaAttributes: unknown }).metaAttributes,
+    expected: { 'is-managed': 'false' },
+  },
+  {
+    title: 'manage clears the member and its group',
+    setup: [...RUNBOOK, 'resource unmanage abiquo_rs', 'resource unmanage ClusterIP'],
+    line: 'resource manage ClusterIP',
+    select: (c) => [
+      (rsc(c, 'ClusterIP') as { metaAttributes: unknown }).metaAttributes,
+      (rsc(c, 'abiquo_rs') as { metaAttributes: unknown }).metaAttributes,
+    ],
+    expected: [{}, {}],
+  },
   // location
   {
     title: 'location prefers (default INFINITY)',
