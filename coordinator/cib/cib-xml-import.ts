@@ -73,6 +73,17 @@ const CIB_BOOKKEEPING = new Set([
   'update-user',
   'execution-date',
 ]);
+/** node_state attributes that are read, or carry nothing tandem needs (ha: heartbeat-era, always "active"). */
+const NODE_STATE_ATTRIBUTES = new Set([
+  'id',
+  'uname',
+  'in_ccm',
+  'crmd',
+  'join',
+  'expected',
+  'crm-debug-origin',
+  'ha',
+]);
 /** lrm_rsc_op attributes mapped to typed OpRecord fields (the rest go to `attributes`). */
 const OP_RECORD_FIELDS = new Set([
   'id',
@@ -787,6 +798,9 @@ function readNodeState(r: Reader, e: XmlElement, path: string, name: string): No
   };
   const id = e.attrs['id'];
   if (id !== undefined) node.id = id;
+  for (const a of Object.keys(e.attrs)) {
+    if (!NODE_STATE_ATTRIBUTES.has(a)) r.warn(`${path}/@${a}`, `node_state attribute ${a} is not imported`);
+  }
   if (!['member', 'down', 'pending', 'banned'].includes(join)) {
     r.error(path, `join="${join}" is not one of member, down, pending, banned`);
   }

@@ -743,9 +743,9 @@ function warnDangerous(c: Checker, config: ClusterConfig, resources: Map<string,
   }
   warnPingWithoutRule(c, config, resources);
   if (!isTrue(props['symmetric-cluster'] ?? 'true')) {
+    const enabled = new Set(config.constraints.location.filter((l) => (l.score ?? 0) >= 0).map((l) => l.rsc));
     for (const r of config.resources) {
-      const allowed = config.constraints.location.some((l) => l.rsc === r.id && (l.score ?? 0) >= 0);
-      if (!allowed) {
+      if (!enabled.has(r.id)) {
         c.warn(
           `resources[${r.id}]`,
           `symmetric-cluster=false and no location constraint enables ${r.id} on any node: it cannot run`,
