@@ -13,7 +13,9 @@
  */
 import { join } from 'node:path';
 import type { Attributes } from '../../coordinator/cib/model.ts';
+import type { ParseResult } from '../../coordinator/cib/score.ts';
 import type { Clock, Timer } from '../executor/clock.ts';
+import { AgentUsageError } from '../executor/errors.ts';
 import { readJsonIfExists, writeJsonAtomic } from './atomic-json-file.ts';
 
 export const AttributeLifetime = { transient: 'transient', permanent: 'permanent' } as const;
@@ -71,22 +73,33 @@ export class NodeAttributes {
     for (const [k, v] of Object.entries(permanent)) this.#values.permanent.set(k, v);
   }
 
-  /** Loads permanent attributes from the state dir (if any). Rejects on a corrupt file. */
-  static async open(options: NodeAttributesOptions): Promise<NodeAttributes> {
+  /** Loads permanent attributes from the state dir (if any); an unreadable or corrupt file is an error value. */
+  static async open(options: NodeAttributesOptions): Promise<ParseResult<NodeAttributes>> {
     const permanent: Attributes = {};
     if (options.stateDir !== undefined) {
       const path = join(options.stateDir, PERMANENT_ATTRIBUTES_FILE);
-      const data = await readJsonIfExists(path);
+      let data: unknown;
+      try {
+        data = await readJsonIfExists(path);
+      } catch (err) {
+        return {
+          ok: false,
+          error: `${path}: ${err instanceof Error ? err.message : String(err)}; fix or remove the file`,
+        };
+      }
       if (data !== undefined) {
         if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-          throw new Error(`${path}: expected a JSON object of name → string value; fix or remove the file`);
+          return {
+            ok: false,
+            error: `${path}: expected a JSON object of name → string value; fix or remove the file`,
+          };
         }
         for (const [k, v] of Object.entries(data)) {
           if (typeof v === 'string') permanent[k] = v;
         }
       }
     }
-    return new NodeAttributes(options, permanent);
+    return { ok: true, value: new NodeAttributes(options, permanent) };
   }
 
   /** Only transient attributes, in memory, no persistence (tests, simulation). */
@@ -112,7 +125,9 @@ export class NodeAttributes {
     if (this.#disposed) return;
     const lifetime = options.lifetime ?? 'transient';
     if (lifetime === 'permanent' && this.#file === undefined) {
-      throw new Error(`permanent attribute "${name}": this NodeAttributes has no stateDir to persist it in`);
+      throw new AgentUsageError(
+        `permanent attribute "${name}": this NodeAttributes has no stateDir to persist it in`,
+      );
     }
     const key = `${lifetime}\0${name}`;
     const pending = this.#pending.get(key);

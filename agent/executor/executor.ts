@@ -250,7 +250,14 @@ export class Executor {
     };
     if (request.action !== 'meta-data') this.#history.record(result, request.agent, params, this.#nodeName);
     this.#logResult(result);
-    for (const listener of this.#listeners) listener(result);
+    for (const listener of this.#listeners) {
+      try {
+        listener(result);
+      } catch (err) {
+        // A listener's bug must not turn this operation's result into a rejection.
+        this.#log?.warn({ err, rsc: result.resource, op: result.action }, 'result listener threw');
+      }
+    }
     return result;
   }
 

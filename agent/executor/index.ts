@@ -1,5 +1,6 @@
 /** The executor: runs resource-agent actions (OCF, LSB, built-in) with timeouts, queues and history. */
 export type { Clock, MonoMs, Timer, WallMs } from './clock.ts';
+export { AgentUsageError } from './errors.ts';
 export { FakeClock, systemClock } from './clock.ts';
 export { ExecStatus, describeExecStatus, toOpStatus } from './exec-status.ts';
 export { OcfRc, describeRc, isOcfRc, ocfRcFromExitCode } from './ocf-rc.ts';

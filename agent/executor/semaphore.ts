@@ -1,3 +1,5 @@
+import { AgentUsageError } from './errors.ts';
+
 /** A FIFO counting semaphore: the bound on concurrent operations per node. */
 export class Semaphore {
   #free: number;
@@ -5,7 +7,7 @@ export class Semaphore {
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`concurrency limit must be ≥ 1, got ${limit}`);
+      throw new AgentUsageError(`maxConcurrent must be an integer ≥ 1, got ${limit}`);
     this.#free = limit;
   }
 

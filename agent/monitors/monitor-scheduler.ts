@@ -9,6 +9,7 @@
  * not failures. dispose() stops every monitor (timers cancelled, running operations cancelled).
  */
 import type { Clock, Timer } from '../executor/clock.ts';
+import { AgentUsageError } from '../executor/errors.ts';
 import type { OperationRequest, OperationResult } from '../executor/operation.ts';
 import { isSuccess, opKey } from '../executor/operation.ts';
 
@@ -79,7 +80,9 @@ export class MonitorScheduler {
   /** Starts (or restarts with the new spec) the recurring operation `RSC_ACTION_INTERVAL`. */
   start(spec: MonitorSpec): string {
     if (!(spec.intervalMs > 0)) {
-      throw new RangeError(`monitor of ${spec.resource}: intervalMs must be > 0, got ${spec.intervalMs}`);
+      throw new AgentUsageError(
+        `monitor of ${spec.resource}: intervalMs must be > 0, got ${spec.intervalMs}`,
+      );
     }
     const action = spec.action ?? 'monitor';
     const key = opKey(spec.resource, action, spec.intervalMs);

@@ -113,7 +113,9 @@ test('permanent attributes persist atomically and survive a restart; transient o
   const dir = await mkdtemp(join(tmpdir(), `tandem-attrs-${process.pid}-`));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const clock = new FakeClock();
-  const first = await NodeAttributes.open({ clock, stateDir: dir });
+  const opened = await NodeAttributes.open({ clock, stateDir: dir });
+  if (!opened.ok) return t.fail(opened.error);
+  const first = opened.value;
   first.set('rack', 'r7', { lifetime: 'permanent' });
   first.set('site', 'bcn', { lifetime: 'permanent', dampenMs: 100 });
   first.set('pingd', '1000');
@@ -125,7 +127,9 @@ test('permanent attributes persist atomically and survive a restart; transient o
   });
   await first.dispose();
 
-  const second = await NodeAttributes.open({ clock, stateDir: dir });
+  const reopened = await NodeAttributes.open({ clock, stateDir: dir });
+  if (!reopened.ok) return t.fail(reopened.error);
+  const second = reopened.value;
   t.teardown(() => second.dispose());
   t.deepEqual(second.all('permanent'), { rack: 'r7', site: 'bcn' });
   t.deepEqual(second.all('transient'), {});
@@ -138,9 +142,14 @@ test('a corrupt permanent file is refused with its path; permanent without a sta
   const dir = await mkdtemp(join(tmpdir(), `tandem-attrs-${process.pid}-`));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await writeFile(join(dir, PERMANENT_ATTRIBUTES_FILE), '[1,2]');
-  await t.throwsAsync(NodeAttributes.open({ clock: new FakeClock(), stateDir: dir }), {
-    message: /node-attributes\.json: expected a JSON object/,
-  });
+  const corrupt = await NodeAttributes.open({ clock: new FakeClock(), stateDir: dir });
+  t.false(corrupt.ok);
+  if (!corrupt.ok)
+    t.regex(corrupt.error, /node-attributes\.json: expected a JSON object.*fix or remove the file/);
+  await writeFile(join(dir, PERMANENT_ATTRIBUTES_FILE), '{not json');
+  const broken = await NodeAttributes.open({ clock: new FakeClock(), stateDir: dir });
+  t.false(broken.ok);
+  if (!broken.ok) t.regex(broken.error, /node-attributes\.json: .*JSON/);
   const mem = NodeAttributes.inMemory(new FakeClock());
   t.throws(() => mem.set('x', '1', { lifetime: 'permanent' }), { message: /no stateDir/ });
 });

@@ -212,3 +212,19 @@ test('dispose cancels everything queued and running', async (t) => {
   const after = await executor.execute({ resource: 'c', agent: agentRef, action: 'monitor' });
   t.is(after.status, 'cancelled');
 });
+
+test('result listeners see every result; a throwing listener does not break the operation', async (t) => {
+  const { gate, executor } = setup();
+  t.teardown(() => executor.dispose());
+  const seen: string[] = [];
+  executor.onResult(() => {
+    throw new Error('listener bug');
+  });
+  const off = executor.onResult((r) => seen.push(`${r.opKey}:${String(r.rc)}`));
+  gate.immediate.set('monitor', { rc: 7 });
+  const r = await executor.execute({ resource: 'r1', agent: agentRef, action: 'monitor', expectedRc: 7 });
+  t.is(r.rc, 7);
+  off();
+  await executor.execute({ resource: 'r1', agent: agentRef, action: 'monitor', expectedRc: 7 });
+  t.deepEqual(seen, ['r1_monitor_0:7']);
+});
