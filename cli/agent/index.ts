@@ -12,7 +12,7 @@ export { formatRunResult, parseNameValues } from './run-command.ts';
 export function registerAgentCommands(program: Command): void {
   const agent = program
     .command('agent')
-    .description('resource agents on this node (run, list, meta-data, install-ocf)');
+    .description('resource agents on this node (run, list, meta-data, install-ocf, check-lsb)');
   registerRunCommand(agent);
   registerListCommand(agent);
   registerMetaDataCommand(agent);
