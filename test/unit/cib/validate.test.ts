@@ -98,6 +98,40 @@ const cases: Case[] = [
     message: 'defined in two places',
   },
   {
+    name: 'a rule id that repeats an operation id',
+    mutate: (c) => {
+      const op = member(c, 'ClusterIP').operations[0];
+      if (op) op.id = 'r-1';
+      c.constraints.location.push({
+        id: 'loc-ping',
+        rsc: 'abiquo_rs',
+        rules: [
+          {
+            kind: 'rule',
+            id: 'r-1',
+            score: -INFINITY,
+            booleanOp: 'and',
+            expressions: [{ kind: 'expression', attribute: 'pingd', operation: 'not_defined' }],
+          },
+        ],
+      });
+    },
+    level: 'errors',
+    path: 'constraints.location[loc-ping].rules[0].id',
+    fix: 'unique in the whole configuration',
+  },
+  {
+    name: 'a clone id that repeats a group id',
+    mutate: (c) => {
+      const clone = c.resources[1];
+      if (clone) clone.id = 'abiquo_rs';
+    },
+    level: 'errors',
+    path: 'resources[abiquo_rs].id',
+    fix: 'rename one of them',
+    message: 'already used by resources[abiquo_rs]',
+  },
+  {
     name: 'unknown resource in a colocation, with a suggestion',
     mutate: (c) => {
       const col = c.constraints.colocation[0];
