@@ -3,14 +3,23 @@
  * one, even across a crash: write a temp file in the same directory, fsync it, rename it over the
  * target, fsync the directory (so the rename itself is durable).
  */
-import { open, rename, unlink } from 'node:fs/promises';
+import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/**
+ * The new file keeps the old file's permission bits; a new file gets 0600 (configurations can
+ * hold fence-device passwords).
+ */
 export async function writeFileAtomic(path: string, content: string): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(tmp, 'wx', 0o644);
+  const mode = await stat(path).then(
+    (s) => s.mode & 0o7777,
+    () => 0o600,
+  );
+  const fh = await open(tmp, 'wx', mode);
   try {
+    await chmod(tmp, mode); // open()'s mode is filtered by the umask
     await fh.writeFile(content, 'utf8');
     await fh.sync();
   } catch (err) {

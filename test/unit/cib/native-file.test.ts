@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -152,4 +152,16 @@ test('fixtures: abiquo-rs.config.json and .status.json say what abiquo-rs.cib.xm
   if (!xml.ok) return t.fail(xml.error);
   t.deepEqual(await loadConfigFile(fixture('abiquo-rs.config.json')), { ok: true, value: xml.value.config });
   t.deepEqual(await loadStatusFile(fixture('abiquo-rs.status.json')), { ok: true, value: xml.value.status });
+});
+
+test('native file: a new file is private (0600), an existing file keeps its mode', async (t) => {
+  const dir = await tempDir(t);
+  const fresh = join(dir, 'fresh.json');
+  await saveConfigFile(fresh, abiquoRsConfig());
+  t.is((await stat(fresh)).mode & 0o777, 0o600);
+  const shared = join(dir, 'shared.json');
+  await writeFile(shared, '{}');
+  await chmod(shared, 0o640);
+  await saveConfigFile(shared, abiquoRsConfig());
+  t.is((await stat(shared)).mode & 0o777, 0o640);
 });
