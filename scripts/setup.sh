@@ -41,3 +41,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "tandem setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Generated protocol code (proto/gen/, not committed): regenerate when a .proto is newer than it.
+gen_out=proto/gen/tandem/v1/tandem.ts
+if [ ! -f "$gen_out" ] || [ -n "$(find proto/tandem -name '*.proto' -newer "$gen_out" 2>/dev/null)" ]; then
+  echo "tandem setup: npm run gen" >&2
+  npm run --silent gen
+fi
+
+# Bundles for fast start-up of bin/tandem and bin/tandemd (build/, not committed).
+bash scripts/build.sh

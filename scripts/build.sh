@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Bundles the two entry points (cli/main.ts, daemon/main.ts) into build/ with the esbuild that tsx
+# ships, so bin/tandem and bin/tandemd start without compiling TypeScript on every run.
+# Quick no-op when the bundles are newer than every source file. bin/* fall back to tsx when a
+# bundle is missing or stale, so this step is an optimisation, never a requirement.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")/.."
+esbuild=node_modules/esbuild/bin/esbuild
+if [ ! -x "$esbuild" ]; then
+  echo "tandem build: $esbuild not found (npm ci installs it with tsx); bin/* will use tsx" >&2
+  exit 0
+fi
+sources=(cli coordinator agent resource-agents daemon proto/gen package.json)
+bundle() { # entry output
+  local entry=$1 out=$2
+  if [ -f "$out" ] && [ -z "$(find "${sources[@]}" -newer "$out" -type f 2>/dev/null | head -1)" ]; then
+    return 0
+  fi
+  "$esbuild" "$entry" --bundle --platform=node --format=esm --target=node20 --packages=external \
+    --log-level=warning --outfile="$out"
+}
+[ -f cli/main.ts ] && bundle cli/main.ts build/tandem.mjs
+[ -f daemon/main.ts ] && bundle daemon/main.ts build/tandemd.mjs
+exit 0
