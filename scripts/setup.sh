@@ -19,6 +19,7 @@ declare -A NEED=(
   [/usr/bin/systemd-analyze]=systemd
   [/usr/bin/xmllint]=libxml2-utils                # ocf-tester validates meta-data with xmllint
   [/usr/sbin/mkfs.ext4]=e2fsprogs                 # loop-device Filesystem tests
+  [/usr/bin/curl]=curl                            # the demo and cluster tests probe the floating IP
 )
 missing=()
 for path in "${!NEED[@]}"; do
