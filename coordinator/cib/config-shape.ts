@@ -198,6 +198,7 @@ const location: Reader<LocationConstraint> = (v, path, e) => {
     'resourceDiscovery',
     f.opt('resourceDiscovery', oneOf(['always', 'never', 'exclusive'] as const)),
   );
+  setOpt(l, 'expires', f.opt('expires', str));
   f.done();
   return id === undefined || rsc === undefined ? undefined : l;
 };

@@ -139,6 +139,12 @@ export interface LocationConstraint {
   rules?: Rule[];
   role?: string;
   resourceDiscovery?: 'always' | 'never' | 'exclusive';
+  /**
+   * When the constraint stops applying (ISO-8601), for `tandem resource move|ban lifetime=…`.
+   * Pacemaker writes a rule with `date_expression operation="lt"`; tandem keeps the end time here and
+   * the scheduler ignores the constraint from then on (and rechecks at that time).
+   */
+  expires?: string;
 }
 
 export interface ColocationConstraint {

@@ -8,8 +8,10 @@ import type { NodeFlag, NodeView, ResourceFlag, ResourceView, ScheduleInput, Tra
 import { unpack } from './unpack.ts';
 import { assign } from './assign.ts';
 import { buildActions } from './actions.ts';
+import { parseIsoTimeMs } from '../cib/iso-time.ts';
 
-export function schedule(input: ScheduleInput): Transition {
+export function schedule(scheduleInput: ScheduleInput): Transition {
+  const { input, nextExpiry } = withoutExpiredConstraints(scheduleInput);
   const view = unpack(input.config, input.status, input.now);
   const assignment = assign(view, input.config);
   const graph = buildActions(view, input.config, assignment.next);
@@ -59,5 +61,29 @@ export function schedule(input: ScheduleInput): Transition {
     explanation: assignment.explanation,
   };
   if (view.recheckAt !== undefined) t.recheckAt = view.recheckAt;
+  if (nextExpiry !== undefined) t.recheckAt = Math.min(t.recheckAt ?? nextExpiry, nextExpiry);
   return t;
+}
+
+/**
+ * Location constraints with an `expires` time at or before `now` (moves and bans with a lifetime)
+ * do not apply; the earliest later expiry becomes a recheck time. An unparsable `expires` never
+ * expires (the validator reports it).
+ */
+function withoutExpiredConstraints(input: ScheduleInput): { input: ScheduleInput; nextExpiry?: number } {
+  const location = input.config.constraints.location;
+  if (!location.some((l) => l.expires !== undefined)) return { input };
+  let nextExpiry: number | undefined;
+  const kept = location.filter((l) => {
+    if (l.expires === undefined) return true;
+    const at = parseIsoTimeMs(l.expires);
+    if (at === undefined) return true;
+    if (at <= input.now) return false;
+    nextExpiry = nextExpiry === undefined ? at : Math.min(nextExpiry, at);
+    return true;
+  });
+  const config = { ...input.config, constraints: { ...input.config.constraints, location: kept } };
+  return nextExpiry === undefined
+    ? { input: { ...input, config } }
+    : { input: { ...input, config }, nextExpiry };
 }
