@@ -399,8 +399,8 @@ export function buildActions(
   }
 
   // Order constraints.
-  const isCollective = (id: string): boolean =>
-    config.resources.some((r) => r.id === id && r.kind !== 'primitive');
+  const collectiveIds = new Set(config.resources.filter((r) => r.kind !== 'primitive').map((r) => r.id));
+  const isCollective = (id: string): boolean => collectiveIds.has(id);
   const side = (id: string, action: string, role: 'first' | 'then'): string[] => {
     if (isCollective(id)) {
       const pseudo =

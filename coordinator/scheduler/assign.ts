@@ -68,6 +68,8 @@ interface Ctx {
   frozen: boolean;
   /** Nothing may run (no-quorum stop, stop-all-resources). */
   stopAll: boolean;
+  /** ownScores results (read-only once computed; callers copy before changing). */
+  ownCache: Map<string, Scores>;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -110,6 +112,7 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
     reasons: [],
     frozen: false,
     stopAll: false,
+    ownCache: new Map(),
   };
   const o = view.options;
   if (!o.haveQuorum && o.noQuorumPolicy === 'freeze') ctx.frozen = true;
@@ -119,6 +122,8 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
 
   // Units, in configuration order.
   const byLabel = new Map(view.instances.map((i) => [i.label, i]));
+  const byClone = new Map<string, Instance[]>();
+  for (const i of view.instances) if (i.clone) push(byClone, i.clone.id, i);
   config.resources.forEach((r, order) => {
     const rows: Instance[][] = [];
     if (r.kind === 'primitive') {
@@ -131,7 +136,7 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
       const members = r.child.kind === 'primitive' ? [r.child] : r.child.members;
       ctx.topOf.set(r.child.id, r.id);
       for (const m of members) ctx.topOf.set(m.id, r.id);
-      const perInstance = view.instances.filter((i) => i.clone === r);
+      const perInstance = byClone.get(r.id) ?? [];
       const byK = new Map<string, Instance[]>();
       for (const i of perInstance) push(byK, i.label.slice(i.label.lastIndexOf(':') + 1), i);
       for (const k of [...byK.keys()].sort((a, b) => Number(a) - Number(b))) rows.push(byK.get(k) ?? []);
@@ -285,6 +290,16 @@ function baseScores(ctx: Ctx, ids: string[]): Scores {
  * the clone's on every instance), stickiness on its current node, migration-threshold bans.
  */
 function ownScores(ctx: Ctx, u: Unit, inst: Instance, memberIndex: number): Scores {
+  // Depends only on the configuration and the unpacked state, never on assignments: cached.
+  const key = `${inst.label}\u0000${memberIndex}`;
+  const cached = ctx.ownCache.get(key);
+  if (cached) return cached;
+  const computed = computeOwnScores(ctx, u, inst, memberIndex);
+  ctx.ownCache.set(key, computed);
+  return computed;
+}
+
+function computeOwnScores(ctx: Ctx, u: Unit, inst: Instance, memberIndex: number): Scores {
   const ids = [inst.prim.id];
   if (u.resource.kind === 'group' && memberIndex === 0) ids.push(u.id);
   if (u.resource.kind === 'clone') {
@@ -565,7 +580,9 @@ function placeUnit(ctx: Ctx, u: Unit): void {
     if (row.length > 1) s = foldGroup(ctx, u, row, s, active);
     // Pacemaker folds dependents into a clone per instance; a dependent's bans never stop an instance.
     if (!isClone) s = applyDependents(ctx, u, s, active);
-    recordScores(ctx, first.label, s);
+    // Scores are recorded per row; a clone's once (its instances share them but for stickiness),
+    // which keeps the explanation linear in the number of primitives.
+    if (!isClone || row === rows[0]) recordScores(ctx, isClone ? u.id : first.label, s);
     let node: string | null = null;
     if (!targetStopped(first) && !(isClone && cloneStopped(r))) {
       // A running clone instance keeps its node when it still may run there (distribute_children).

@@ -491,14 +491,20 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
   const failCounts = new Map<string, Map<string, number>>();
   const clearFailcounts: { rsc: string; node: string }[] = [];
   let recheckAt: number | undefined;
+  // Fail counts indexed once per node (primitive id → count, last failure): O(attributes).
+  const countsByNode = new Map<string, Map<string, { count: number; lastFailure: number }>>();
+  for (const node of nodes) {
+    const state = stateByName.get(node.name);
+    if (state) countsByNode.set(node.name, readFailCounts(state.transientAttributes, opts.perOpFailCounts));
+  }
   for (const [primId, list] of [...byPrimitive.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const first = list[0];
     if (!first) continue;
     const failureTimeoutMs = durationMeta(first.meta['failure-timeout']);
     for (const node of nodes) {
-      const state = stateByName.get(node.name);
-      if (!state) continue;
-      const { count, lastFailure } = readFailCount(state.transientAttributes, primId, opts.perOpFailCounts);
+      const entry = countsByNode.get(node.name)?.get(primId);
+      if (!entry) continue;
+      const { count, lastFailure } = entry;
       if (count <= 0) continue;
       if (failureTimeoutMs > 0 && lastFailure > 0) {
         const expiresAt = lastFailure * 1000 + failureTimeoutMs;
@@ -562,38 +568,38 @@ export function cloneMax(c: Clone, nodeCount: number): number {
   return Number.isFinite(n) && n >= 0 ? n : nodeCount;
 }
 
-/** Sum of fail counts for a resource on a node (`fail-count-RSC`, and `fail-count-RSC#op_interval`). */
-function readFailCount(
+/**
+ * Fail counts on one node by primitive id: the sum of `fail-count-RSC#op_interval` (feature set
+ * >= 3.0.13) or of the legacy `fail-count-RSC` (older), never both (generate_fail_regexes in
+ * lib/pengine/failcounts.c); anonymous clone instance names (`RSC:N`) count for the primitive.
+ */
+function readFailCounts(
   attrs: Attributes,
-  primId: string,
   perOp: boolean,
-): { count: number; lastFailure: number } {
-  let count = 0;
-  let lastFailure = 0;
+): Map<string, { count: number; lastFailure: number }> {
+  const out = new Map<string, { count: number; lastFailure: number }>();
   for (const [k, v] of Object.entries(attrs)) {
-    let isCount = false;
-    let isLast = false;
-    for (const prefix of ['fail-count-', 'last-failure-']) {
-      if (!k.startsWith(prefix)) continue;
-      const rest = k.slice(prefix.length);
-      const hash = rest.indexOf('#');
-      const name = hash >= 0 ? rest.slice(0, hash) : rest;
-      const base = name.includes(':') ? name.slice(0, name.indexOf(':')) : name;
-      if (base !== primId) continue;
-      // Either per-operation names (feature set >= 3.0.13) or the legacy name, never both
-      // (generate_fail_regexes in lib/pengine/failcounts.c).
-      if (hash >= 0 !== perOp) continue;
-      if (prefix === 'fail-count-') isCount = true;
-      else isLast = true;
-    }
-    if (isCount) {
-      const s = parseScore(v);
-      const n = s.ok ? s.value : 0;
-      count = n >= INFINITY || count >= INFINITY ? INFINITY : count + n;
-    } else if (isLast) {
+    const prefix = k.startsWith('fail-count-')
+      ? 'fail-count-'
+      : k.startsWith('last-failure-')
+        ? 'last-failure-'
+        : undefined;
+    if (prefix === undefined) continue;
+    const rest = k.slice(prefix.length);
+    const hash = rest.indexOf('#');
+    if (hash >= 0 !== perOp) continue;
+    const name = hash >= 0 ? rest.slice(0, hash) : rest;
+    const base = name.includes(':') ? name.slice(0, name.indexOf(':')) : name;
+    const e = out.get(base) ?? { count: 0, lastFailure: 0 };
+    if (prefix === 'fail-count-') {
+      const sc = parseScore(v);
+      const n = sc.ok ? sc.value : 0;
+      e.count = n >= INFINITY || e.count >= INFINITY ? INFINITY : e.count + n;
+    } else {
       const n = Number.parseInt(v, 10);
-      if (Number.isFinite(n)) lastFailure = Math.max(lastFailure, n);
+      if (Number.isFinite(n)) e.lastFailure = Math.max(e.lastFailure, n);
     }
+    out.set(base, e);
   }
-  return { count, lastFailure };
+  return out;
 }
