@@ -1,0 +1,153 @@
+/**
+ * Clients to the other nodes' Peer servers, one channel per peer, each call signed with the
+ * cluster key (an interceptor adds the metadata with the method path). Calls resolve to result
+ * values: an unreachable peer, a deadline or a refusal is `{ ok: false, error }`, never a rejection.
+ *
+ * Reconnect backoff is short (100 ms .. 1 s) so a restarted peer is heard again within a second.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  PeerClient,
+  type Ack,
+  type ConfigAck,
+  type ConfigEnvelope,
+  type GetNodeStateRequest,
+  type HeartbeatMessage,
+  type LocalReply,
+  type LocalRequest,
+  type NodeReport,
+  type NodeStateReply,
+  type RunActionReply,
+  type RunActionRequest,
+} from '../../proto/gen/tandem/v1/tandem.ts';
+import { signCall } from './auth.ts';
+
+export interface CallError {
+  /** gRPC status code (grpc.status), e.g. UNAVAILABLE, DEADLINE_EXCEEDED, UNAUTHENTICATED. */
+  code: number;
+  message: string;
+}
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CallError };
+
+export interface PeerClientsOptions {
+  /** This node's name (sent in the metadata). */
+  self: string;
+  key: Buffer;
+  /** Peer name → `host:port`. */
+  peers: Readonly<Record<string, string>>;
+  wallNow?: () => number;
+}
+
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+type Invoke<Req, Res> = (
+  client: PeerClient,
+  req: Req,
+  md: grpc.Metadata,
+  opts: Partial<grpc.CallOptions>,
+  cb: Callback<Res>,
+) => void;
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.min_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 2_000,
+};
+
+export class PeerClients {
+  readonly #o: PeerClientsOptions;
+  readonly #clients = new Map<string, PeerClient>();
+  #closed = false;
+
+  constructor(options: PeerClientsOptions) {
+    this.#o = options;
+  }
+
+  get peers(): string[] {
+    return Object.keys(this.#o.peers).sort();
+  }
+
+  #client(node: string): PeerClient | undefined {
+    if (this.#closed) return undefined;
+    let c = this.#clients.get(node);
+    if (c !== undefined) return c;
+    const address = this.#o.peers[node];
+    if (address === undefined) return undefined;
+    const { key, self } = this.#o;
+    const wallNow = this.#o.wallNow ?? Date.now;
+    const auth: grpc.Interceptor = (options, nextCall) =>
+      new grpc.InterceptingCall(nextCall(options), {
+        start(metadata, listener, next) {
+          signCall(key, self, options.method_definition.path, wallNow(), metadata);
+          next(metadata, listener);
+        },
+      });
+    c = new PeerClient(address, grpc.credentials.createInsecure(), {
+      ...CHANNEL_OPTIONS,
+      interceptors: [auth],
+    });
+    this.#clients.set(node, c);
+    return c;
+  }
+
+  #call<Req, Res>(
+    node: string,
+    invoke: Invoke<Req, Res>,
+    req: Req,
+    timeoutMs: number,
+  ): Promise<CallResult<Res>> {
+    const client = this.#client(node);
+    if (client === undefined) {
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: grpc.status.NOT_FOUND,
+          message: `no address known for node '${node}' (peers in tandem.conf)`,
+        },
+      });
+    }
+    return new Promise((resolve) => {
+      invoke(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err !== null)
+          resolve({ ok: false, error: { code: err.code, message: err.details || err.message } });
+        else if (res === undefined)
+          resolve({ ok: false, error: { code: grpc.status.INTERNAL, message: 'empty reply' } });
+        else resolve({ ok: true, value: res });
+      });
+    });
+  }
+
+  heartbeat(node: string, msg: HeartbeatMessage, timeoutMs: number): Promise<CallResult<Ack>> {
+    return this.#call(node, (c, q, md, o, cb) => c.heartbeat(q, md, o, cb), msg, timeoutMs);
+  }
+  pushConfig(node: string, env: ConfigEnvelope, timeoutMs: number): Promise<CallResult<ConfigAck>> {
+    return this.#call(node, (c, q, md, o, cb) => c.pushConfig(q, md, o, cb), env, timeoutMs);
+  }
+  pullConfig(node: string, timeoutMs: number): Promise<CallResult<ConfigEnvelope>> {
+    return this.#call(node, (c, q, md, o, cb) => c.pullConfig(q, md, o, cb), {}, timeoutMs);
+  }
+  runAction(node: string, req: RunActionRequest, timeoutMs: number): Promise<CallResult<RunActionReply>> {
+    return this.#call(node, (c, q, md, o, cb) => c.runAction(q, md, o, cb), req, timeoutMs);
+  }
+  report(node: string, report: NodeReport, timeoutMs: number): Promise<CallResult<Ack>> {
+    return this.#call(node, (c, q, md, o, cb) => c.report(q, md, o, cb), report, timeoutMs);
+  }
+  getNodeState(
+    node: string,
+    req: GetNodeStateRequest,
+    timeoutMs: number,
+  ): Promise<CallResult<NodeStateReply>> {
+    return this.#call(node, (c, q, md, o, cb) => c.getNodeState(q, md, o, cb), req, timeoutMs);
+  }
+  forward(node: string, req: LocalRequest, timeoutMs: number): Promise<CallResult<LocalReply>> {
+    return this.#call(node, (c, q, md, o, cb) => c.forward(q, md, o, cb), req, timeoutMs);
+  }
+
+  /** Closes every channel; later calls fail with NOT_FOUND. Idempotent. */
+  close(): void {
+    this.#closed = true;
+    for (const c of this.#clients.values()) c.close();
+    this.#clients.clear();
+  }
+}
