@@ -24,6 +24,7 @@ import {
   DEFAULT_OCF_ROOT,
   Executor,
   buildOcfEnvironment,
+  SpawnProcessRunner,
   ocfAgentPath,
   systemClock,
 } from '../../agent/executor/index.ts';
@@ -70,9 +71,9 @@ async function childrenCpuMs(): Promise<number> {
   return ((cutime + cstime) * 1000) / 100; // USER_HZ = 100 on Linux
 }
 
-function runDirect(file: string, env: Record<string, string>, detached = false): Promise<number> {
+function runDirect(file: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, ['monitor'], { env, cwd: '/', detached, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, ['monitor'], { env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     child.stderr.resume();
     child.once('error', reject);
@@ -96,6 +97,7 @@ async function overhead(stateDir: string): Promise<void> {
     timeoutMs: 20000,
     intervalMs: 0,
   });
+  const groupRunner = new SpawnProcessRunner();
   const viaExecutor: number[] = [];
   const direct: number[] = [];
   const directGroup: number[] = [];
@@ -105,7 +107,8 @@ async function overhead(stateDir: string): Promise<void> {
     const b = performance.now();
     const code = await runDirect(file, env);
     const c = performance.now();
-    const codeGroup = await runDirect(file, env, true);
+    const viaRunner = await groupRunner.run({ file, args: ['monitor'], env, timeoutMs: 20000 });
+    const codeGroup = viaRunner.outcome.kind === 'exited' ? viaRunner.outcome.exitCode : -1;
     const d = performance.now();
     if (r.rc !== 7 || code !== 7 || codeGroup !== 7) {
       throw new Error(`unexpected: executor rc ${String(r.rc)}, direct ${code}, ${codeGroup}`);
@@ -131,10 +134,10 @@ async function overhead(stateDir: string): Promise<void> {
     `   spawned directly:     mean ${d.mean.toFixed(2)} ms, median ${d.median.toFixed(2)} ms, p90 ${d.p90.toFixed(2)} ms`,
   );
   console.log(
-    `   spawned directly in its own session/process group (detached, as the executor does): median ${g.median.toFixed(2)} ms`,
+    `   the ProcessRunner alone (own process group: ${groupRunner.processGroupMode}): median ${g.median.toFixed(2)} ms`,
   );
   console.log(
-    `   of the overhead: ${(g.median - d.median).toFixed(2)} ms is the process group (setsid), ${(e.median - g.median).toFixed(2)} ms the executor's own work`,
+    `   of the overhead: ${(g.median - d.median).toFixed(2)} ms is the ProcessRunner (process group, output capture, timers), ${(e.median - g.median).toFixed(2)} ms the executor's own work`,
   );
   console.log(
     `   overhead (median difference): ${diff.toFixed(2)} ms/action (mean difference ${(e.mean - d.mean).toFixed(2)} ms)   target < ${TARGET_OVERHEAD_MS} ms: ${verdict(diff < TARGET_OVERHEAD_MS)}`,
