@@ -9,6 +9,8 @@ import type { Transition } from '../scheduler/types.ts';
 import type { ActionOutcome, ActionSink } from './action-sink.ts';
 import type { PeInputStore } from './pe-input-store.ts';
 import type { RunReport } from './transition-runner.ts';
+import type { Result } from '../cib/result.ts';
+import type { CleanupResult } from './admin.ts';
 
 /**
  * A node as the membership layer sees it.
@@ -113,7 +115,7 @@ export interface ControllerApi {
   /** The configuration changed (a committed edit or a newer replicated version). */
   configChanged(config: ClusterConfig): void;
   /** `tandem resource cleanup [rsc] [node]`: forget history and fail counts, which re-probes. */
-  cleanup(rsc?: string, node?: string): void;
+  cleanup(rsc?: string, node?: string, options?: { refresh?: boolean }): Result<CleanupResult>;
   /** Run the scheduler now even if nothing changed. */
   requestRecheck(): void;
   snapshot(): ControllerSnapshot;

@@ -38,3 +38,39 @@ export type {
   OperationReport,
   TransitionEvent,
 } from './controller-types.ts';
+export { Controller } from './controller.ts';
+export {
+  type RecordedAction,
+  RecordingActionSink,
+  type ScriptedOutcome,
+  SimulatedActionSink,
+  type SimulatedSinkOptions,
+} from './simulated-sink.ts';
+export {
+  CONTROLLER_FEATURE_SET,
+  type OperationResult,
+  type RecordContext,
+  clearFailCounts,
+  failCountName,
+  lastFailureName,
+  markFenced,
+  opStatusOf,
+  recordActionOutcome,
+  recordOperation,
+} from './status-recorder.ts';
+export { applyTransitionSimulated, topologicalOrder } from './simulate-transition.ts';
+export { applyMembership } from './membership-facts.ts';
+export {
+  type CleanupOptions,
+  type CleanupResult,
+  type LifetimeOptions,
+  banConstraintId,
+  banResource,
+  cleanupStatus,
+  clearResource,
+  cliConstraints,
+  moveResource,
+  preferConstraintId,
+  primitiveIdsOf,
+  setStandby,
+} from './admin.ts';
