@@ -8,6 +8,7 @@ import { CliError, ExitCode } from './exit-codes.ts';
 import { registerConfigCommands } from './config/index.ts';
 import { registerSimulateCommand } from './simulate/index.ts';
 import { registerAgentCommands } from './agent/index.ts';
+import { registerDemoCommand } from './demo/index.ts';
 
 const program = new Command('tandem')
   .description('tandem: a high-availability cluster resource manager (Pacemaker/pcs compatible)')
@@ -18,6 +19,7 @@ const program = new Command('tandem')
 registerConfigCommands(program);
 registerSimulateCommand(program);
 registerAgentCommands(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);
