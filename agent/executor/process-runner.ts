@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { BoundedOutput, DEFAULT_MAX_OUTPUT_BYTES } from './bounded-output.ts';
 
 export interface ProcessRequest {
@@ -70,22 +71,24 @@ function execFailure(code: number | null, stderr: BoundedOutput): ProcessOutcome
   const text = stderr.text();
   const at = text.lastIndexOf(EXEC_FAILED);
   if (at === -1) return undefined;
-  const [errno = 'EEXEC', ...rest] = text
+  const [errno = '', ...rest] = text
     .slice(at + EXEC_FAILED.length)
     .trim()
     .split(':');
-  return { kind: 'spawn-error', code: errno, message: rest.join(':') || errno };
+  const name = errnoName(Number(errno));
+  return { kind: 'spawn-error', code: name, message: rest.join(':') || name };
 }
 
 /**
  * How an agent becomes the leader of its own process group:
- * - `setpgid`: like Pacemaker (setpgid(0, 0) in the child), through a one-line perl exec wrapper
- *   (perl-base is essential on Debian): the wrapper calls setpgrp and execs the agent in place, so
- *   the pid, the environment and the exit status are the agent's own.
- * - `setsid`: Node's `detached` (a new session). Costs more than it looks: with
- *   kernel.sched_autogroup_enabled every session gets its own scheduler autogroup, measured at
- *   +3–11 ms per fork on a loaded 2-core machine (bench:agent), against about +2 ms for setpgid.
- * `auto` (default) picks setpgid when perl is installed, else setsid.
+ * - `setsid` (default): Node's `detached`, a new session (and process group).
+ * - `setpgid`: like Pacemaker (setpgid(0, 0), no new session), through a one-line perl exec
+ *   wrapper (perl-base is essential on Debian) that calls setpgrp and execs the agent in place,
+ *   so the pid, the environment and the exit status are the agent's own. A new session also means
+ *   a new scheduler autogroup (kernel.sched_autogroup_enabled); on the loaded 2-core build
+ *   machine setsid measured +3–11 ms per fork in some runs and the perl exec +2–8 ms in others,
+ *   so the simpler default stays until it is measured on a quiet machine (`npm run bench:agent`).
+ * - `auto`: setpgid when perl is installed, else setsid.
  */
 export type ProcessGroupMode = 'auto' | 'setpgid' | 'setsid';
 
@@ -96,10 +99,16 @@ export interface SpawnProcessRunnerOptions {
 
 /** Marks an exec failure inside the setpgid wrapper (then exit 127), mapped back to a spawn error. */
 const EXEC_FAILED = 'tandem-exec-failed:';
+// Plain numeric errno: `$!{ENOENT}` would make perl load Errno.pm on every fork (measured 4x slower).
 const SETPGID_WRAPPER =
   'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or do { ' +
-  'my $c = $!{ENOENT} ? "ENOENT" : $!{EACCES} ? "EACCES" : $!{ENOEXEC} ? "ENOEXEC" : $!{ENOTDIR} ? "ENOTDIR" : "EEXEC"; ' +
-  `print STDERR "${EXEC_FAILED}$c:$!\\n"; exit 127 }`;
+  `print STDERR "${EXEC_FAILED}", $!+0, ":$!\\n"; exit 127 }`;
+
+/** errno number → code name (ENOENT, …), from Node's own table. */
+function errnoName(n: number): string {
+  for (const [name, value] of Object.entries(osConstants.errno)) if (value === n) return name;
+  return `errno ${n}`;
+}
 
 function isExecutable(path: string): boolean {
   try {
@@ -115,7 +124,7 @@ export class SpawnProcessRunner implements ProcessRunner {
   readonly #perl: string | undefined;
 
   constructor(options: SpawnProcessRunnerOptions = {}) {
-    const mode = options.processGroup ?? 'auto';
+    const mode = options.processGroup ?? 'setsid';
     const perl = options.perlPath ?? '/usr/bin/perl';
     this.#perl = mode === 'setsid' ? undefined : mode === 'setpgid' || isExecutable(perl) ? perl : undefined;
   }
@@ -192,13 +201,12 @@ export class SpawnProcessRunner implements ProcessRunner {
           return;
         }
         if (exit === undefined) return;
-        const outcome: ProcessOutcome = execFailure(exit.code, stderr) ?? {
-          kind: 'exited',
-          exitCode: exit.code,
-          exitSignal: exit.signal,
-        };
-        if (streamsOpen === 0) finish(outcome);
-        else drainTimer ??= setTimeout(() => finish(outcome), DRAIN_AFTER_EXIT_MS);
+        const { code, signal } = exit;
+        // Read once the output is in: the wrapper's exec failure is on stderr.
+        const outcome = (): ProcessOutcome =>
+          execFailure(code, stderr) ?? { kind: 'exited', exitCode: code, exitSignal: signal };
+        if (streamsOpen === 0) finish(outcome());
+        else drainTimer ??= setTimeout(() => finish(outcome()), DRAIN_AFTER_EXIT_MS);
       };
 
       const terminate = (why: 'timeout' | 'cancelled'): void => {
