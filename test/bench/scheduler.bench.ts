@@ -18,7 +18,7 @@
  * --crm-timeout 120, --seed 42.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,13 @@ function table(rows: string[][]): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = await mkdtemp(join(tmpdir(), `tandem-bench-${process.pid}-`));
+  // Interrupted runs clean up too (a CIB at 32x10000 is a few hundred MB).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   const rows: string[][] = [
     [
       'nodes',
