@@ -344,8 +344,13 @@ export class Controller implements ControllerApi {
     }
   }
 
-  /** Fencing that already failed `maxFenceAttempts` times is not tried again until the next event. */
+  /**
+   * clear_failcount is done here; fencing that already failed `maxFenceAttempts` times is not
+   * tried again until the next event; everything else goes to the sink.
+   */
   #dispatch(action: Action, ctx: ActionContext): Promise<ActionOutcome> {
+    // Fail counts live in the DC's status: clearing one is the recorder's job, not a node's.
+    if (action.kind === 'clear_failcount') return Promise.resolve({ status: 'done', rc: 0 });
     if (action.kind === 'fence' && action.node !== undefined) {
       const f = this.#fenceFailures.get(action.node);
       if (f !== undefined && f.attempts >= this.#o.maxFenceAttempts) {

@@ -27,7 +27,7 @@ export interface SimulatedSinkOptions {
 }
 
 export class SimulatedActionSink implements ActionSink {
-  readonly #script: Map<string, ScriptedOutcome>;
+  readonly #script: Map<string, { outcome: ScriptedOutcome; times: number }>;
   readonly #options: SimulatedSinkOptions;
   /** Actions started and not yet finished (for concurrency checks). */
   running = 0;
@@ -35,12 +35,15 @@ export class SimulatedActionSink implements ActionSink {
 
   constructor(options: SimulatedSinkOptions = {}) {
     this.#options = options;
-    this.#script = new Map(Object.entries(options.script ?? {}));
+    const times = options.sticky === true ? Number.POSITIVE_INFINITY : 1;
+    this.#script = new Map(
+      Object.entries(options.script ?? {}).map(([id, outcome]) => [id, { outcome, times }]),
+    );
   }
 
-  /** Adds or replaces a scripted outcome. */
-  script(actionId: string, outcome: ScriptedOutcome): void {
-    this.#script.set(actionId, outcome);
+  /** Adds or replaces a scripted outcome, used `times` times (default once; Infinity = always). */
+  script(actionId: string, outcome: ScriptedOutcome, times = 1): void {
+    this.#script.set(actionId, { outcome, times });
   }
 
   async execute(action: Action, ctx: ActionContext): Promise<ActionOutcome> {
@@ -49,8 +52,9 @@ export class SimulatedActionSink implements ActionSink {
     try {
       await (this.#options.delay?.(action) ?? Promise.resolve());
       if (ctx.signal.aborted) return { status: 'cancelled' };
-      const scripted = this.#script.get(action.id);
-      if (scripted !== undefined && this.#options.sticky !== true) this.#script.delete(action.id);
+      const entry = this.#script.get(action.id);
+      if (entry !== undefined && --entry.times <= 0) this.#script.delete(action.id);
+      const scripted = entry?.outcome;
       const answer =
         typeof scripted === 'function'
           ? scripted(action, ctx)
