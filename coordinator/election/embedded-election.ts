@@ -8,7 +8,8 @@ import type { Election, ElectionInput, ElectionState } from './types.ts';
  * each other, and a paused or partitioned former DC carries a lower epoch than the current one.
  *
  * While the view is not agreed (a join or loss in progress) the previous DC is kept if it is still
- * a member (no election storm on every heartbeat), otherwise there is no DC until agreement.
+ * a member and no higher epoch has been seen (no election storm on every heartbeat), otherwise
+ * there is no DC until agreement.
  */
 export class EmbeddedElection implements Election {
   readonly kind = 'embedded';
@@ -23,17 +24,20 @@ export class EmbeddedElection implements Election {
     let maxEpochSeen = prev.maxEpochSeen;
     for (const p of input.peers) maxEpochSeen = Math.max(maxEpochSeen, p.dcEpoch);
     const members = new Set(input.members);
+    // Our epoch is still ours alone: nobody has a higher one, nor the same one under another DC
+    // (two partitions that each took epoch N must not both keep it after they merge).
+    const epochStillMine =
+      prev.dcEpoch >= maxEpochSeen && input.peers.every((p) => p.dcEpoch < prev.dcEpoch || p.dc === prev.dc);
     let next: ElectionState;
     if (!input.agreed) {
-      const keep = prev.dc !== '' && members.has(prev.dc);
+      // Keep the previous DC while it is still a member and no higher epoch has appeared; a DC
+      // that learns of a higher epoch steps down until the view agrees (never mints one unagreed).
+      const keep = prev.dc !== '' && members.has(prev.dc) && epochStillMine;
       next = keep ? { ...prev, maxEpochSeen } : { dc: '', dcEpoch: prev.dcEpoch, isDc: false, maxEpochSeen };
-      if (keep && prev.isDc && prev.dcEpoch < maxEpochSeen) {
-        next = { dc: input.self, dcEpoch: maxEpochSeen + 1, isDc: true, maxEpochSeen: maxEpochSeen + 1 };
-      }
     } else {
       const candidate = [...input.members].sort()[0] ?? input.self;
       if (candidate === input.self) {
-        if (prev.isDc && prev.dcEpoch >= maxEpochSeen) next = { ...prev, maxEpochSeen };
+        if (prev.isDc && epochStillMine) next = { ...prev, maxEpochSeen };
         else next = { dc: input.self, dcEpoch: maxEpochSeen + 1, isDc: true, maxEpochSeen: maxEpochSeen + 1 };
       } else {
         const claim = input.peers.find((p) => p.name === candidate);
