@@ -218,12 +218,11 @@ function cloneLines(
     lines.push({ depth: depth + 1, text: `Started: [ ${sortNodeNames(started).join(' ')} ]` });
   if (cloneMax > active) {
     const stopped = nodeNames.filter((n) => !occupied.has(n));
-    const place = {
-      primitive: child.kind === 'primitive' ? child : (child.members[0] as Primitive),
-      clone,
-      top: clone,
-    };
-    const disabled = isDisabled(effectiveMeta(config, place, 'target-role'));
+    const primitive = child.kind === 'primitive' ? child : child.members[0];
+    const disabled =
+      primitive !== undefined
+        ? isDisabled(effectiveMeta(config, { primitive, clone, top: clone }, 'target-role'))
+        : isDisabled(clone.metaAttributes['target-role']);
     if (stopped.length > 0) {
       lines.push({
         depth: depth + 1,
