@@ -1,0 +1,842 @@
+/**
+ * One tandemd: the composition of a cluster node.
+ *
+ *   Peer server (TCP, cluster-key MAC) ◀──▶ PeerClients ──▶ other nodes
+ *        │ heartbeats → GrpcPeerLink → Membership (+ election, quorum, witness vote)
+ *        │ push/pull config → ConfigStore (+ Replicator: newer version wins)
+ *        │ RunAction → NodeAgent → Executor / MonitorScheduler (agent)
+ *        │ Report / Forward → the Controller, on the DC only
+ *   Local server (unix socket 0600) ◀── tandem CLI (status, pcs-style commands, cleanup, stop)
+ *
+ *   Membership view ──▶ LeaseKeeper (self-demotion) and, when this node is DC, the Controller
+ *   (created on gaining DC, disposed on losing it) with GrpcActionSink.
+ *
+ * `TandemNode.start` returns an error value for configuration problems (bad key, unreadable
+ * store); `stop({ stopResources })` releases everything it started (servers, timers, clients,
+ * children) and, only when asked, stops this node's resources first.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../agent/executor/index.ts';
+import { Executor, systemClock } from '../agent/executor/index.ts';
+import { NodeAttributes } from '../agent/attributes/index.ts';
+import { MonitorScheduler } from '../agent/monitors/index.ts';
+import { LeaseKeeper, isolationVerdict, takeoverAllowedAt } from '../agent/lease/index.ts';
+import { builtinAgents } from '../resource-agents/index.ts';
+import {
+  parseConfigJson,
+  type ClusterConfig,
+  type ClusterStatus,
+  type NodeState,
+  type ResourceHistory,
+} from '../coordinator/cib/index.ts';
+import { Controller, FilePeInputStore, type OperationReport } from '../coordinator/controller/index.ts';
+import { Membership, type MembershipView } from '../coordinator/membership/index.ts';
+import { ConfigStore, Replicator, versionNumber, type ReplicaLink } from '../coordinator/store/index.ts';
+import {
+  GrpcActionSink,
+  GrpcPeerLink,
+  LocalTransportServer,
+  PeerClients,
+  PeerTransportServer,
+  decodeActionRequest,
+  readKeyFile,
+  type CommandReply,
+  type ConfigEnvelope,
+  type LocalReply,
+  type LocalRequest,
+  type NodeStateReply,
+  type PeerHandlers,
+} from '../coordinator/transport/index.ts';
+import { RedisWitness, WitnessKeeper, wantsWitness, type Witness } from '../coordinator/witness/index.ts';
+import type { DaemonConfig } from './config.ts';
+import { runDcCommand } from './dc-commands.ts';
+import type { DaemonLogger } from './logger.ts';
+import { NodeAgent } from './node-agent.ts';
+import type { StatusSnapshot } from './status-snapshot.ts';
+
+export type StartResult = { ok: true; value: TandemNode } | { ok: false; error: string };
+
+const FORWARD_TIMEOUT_MS = 30_000;
+const NODE_STATE_TIMEOUT_MS = 1_000;
+
+function envelopeOf(config: ClusterConfig, origin: string, dcEpoch: number): ConfigEnvelope {
+  return {
+    cluster: config.clusterName,
+    version: {
+      adminEpoch: config.version.adminEpoch,
+      epoch: config.version.epoch,
+      numUpdates: config.version.numUpdates,
+    },
+    configJson: JSON.stringify(config),
+    origin,
+    dcEpoch,
+  };
+}
+
+function errorReply(message: string, exitCode = 1): CommandReply {
+  return { exitCode, stdout: '', stderr: `tandem: ${message}\n` };
+}
+
+/** NodeState for a member, from what its agent reports (history, transient attributes). */
+function memberState(
+  name: string,
+  history: ResourceHistory[],
+  attributes: Record<string, string>,
+): NodeState {
+  return {
+    name,
+    inCcm: true,
+    crmd: 'online',
+    join: 'member',
+    expected: 'member',
+    transientAttributes: { ...attributes },
+    history,
+  };
+}
+
+export class TandemNode {
+  readonly config: DaemonConfig;
+  readonly #log: DaemonLogger;
+  readonly #clock: Clock;
+  readonly #store: ConfigStore;
+  readonly #attrs: NodeAttributes;
+  readonly #executor: Executor;
+  readonly #monitors: MonitorScheduler;
+  readonly #agent: NodeAgent;
+  readonly #clients: PeerClients;
+  readonly #link: GrpcPeerLink;
+  readonly #peerServer: PeerTransportServer;
+  readonly #localServer: LocalTransportServer;
+  readonly #membership: Membership;
+  readonly #lease: LeaseKeeper;
+  readonly #replicator: Replicator;
+  readonly #witness: Witness | undefined;
+  readonly #witnessKeeper: WitnessKeeper | undefined;
+  readonly #disposers: (() => void)[] = [];
+  #controller: Controller | undefined;
+  /** Increases on every DC gain/loss so a slow `#becomeDc` knows it is outdated. */
+  #dcGeneration = 0;
+  #lastChange: number | undefined;
+  #probed: Promise<unknown> = Promise.resolve();
+  #feedTimer: NodeJS.Timeout | undefined;
+  #stopping = false;
+  /** Port the peer server is bound to. */
+  port = 0;
+  /** Resolves when `stop` finishes (the daemon exits then). */
+  readonly stopped: Promise<void>;
+  #resolveStopped: () => void = () => undefined;
+
+  private constructor(
+    config: DaemonConfig,
+    log: DaemonLogger,
+    clock: Clock,
+    key: Buffer,
+    store: ConfigStore,
+    attrs: NodeAttributes,
+  ) {
+    this.config = config;
+    this.#log = log;
+    this.#clock = clock;
+    this.#store = store;
+    this.#attrs = attrs;
+    this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+    const nodes = [config.node, ...Object.keys(config.peers)].sort();
+
+    this.#executor = new Executor({
+      clock,
+      nodeName: config.node,
+      builtinAgents: builtinAgents.values(),
+      setNodeAttribute: (name, value, options) =>
+        attrs.set(name, value, options?.dampenMs !== undefined ? { dampenMs: options.dampenMs } : {}),
+      logger: log.child({ component: 'executor' }),
+      ...(config.ocfRoot !== undefined ? { ocfRoot: config.ocfRoot } : {}),
+      ...(config.lsbDir !== undefined ? { lsbDir: config.lsbDir } : {}),
+      ...(config.agentStateDir !== undefined ? { stateDir: config.agentStateDir } : {}),
+    });
+    this.#monitors = new MonitorScheduler({
+      executor: this.#executor,
+      clock,
+      onFailure: () => undefined,
+      onResult: (e) => this.#agent.monitorResult(e.result, e.key, e.failed, e.changed),
+    });
+    this.#lease = new LeaseKeeper({ clock });
+    this.#agent = new NodeAgent({
+      node: config.node,
+      executor: this.#executor,
+      monitors: this.#monitors,
+      log: log.child({ component: 'node-agent' }),
+      mayRun: () => this.#lease.mayRun(),
+    });
+
+    this.#clients = new PeerClients({ self: config.node, key, peers: config.peers });
+    const peerTimeoutMs = config.peerTimeoutMs ?? 400;
+    this.#link = new GrpcPeerLink(this.#clients, {
+      timeoutMs: peerTimeoutMs,
+      log: log.child({ component: 'peer-link' }),
+    });
+    this.#peerServer = new PeerTransportServer({
+      key,
+      nodes,
+      handlers: this.#peerHandlers(),
+      log: log.child({ component: 'peer-server' }),
+    });
+    this.#localServer = new LocalTransportServer(
+      {
+        status: async (req) => ({ statusJson: JSON.stringify(await this.#statusSnapshot(req.localOnly)) }),
+        configCommand: (req) => this.#command(req.words),
+        cleanup: (req) =>
+          this.#command([
+            'resource',
+            'cleanup',
+            ...(req.rsc !== '' ? [req.rsc] : []),
+            ...(req.node !== '' ? ['--node', req.node] : []),
+          ]),
+        clusterStop: (req) => Promise.resolve(this.#clusterStop(req.all, req.stopResources)),
+      },
+      log.child({ component: 'local-server' }),
+    );
+
+    if (config.witness !== 'none') {
+      this.#witness = new RedisWitness({
+        cluster: config.cluster,
+        clock,
+        host: config.witness.host,
+        port: config.witness.port,
+        ...(config.witnessLeaseMs !== undefined ? { leaseMs: config.witnessLeaseMs } : {}),
+      });
+      const wlog = log.child({ component: 'witness' });
+      this.#witnessKeeper = new WitnessKeeper({
+        witness: this.#witness,
+        clock,
+        owner: `${config.node}`,
+        onChange: (validUntil) => this.#membership.setWitnessValidUntil(validUntil),
+        onError: (error) => wlog.warn({ kind: error.kind, reason: error.message }, 'witness request failed'),
+      });
+    }
+
+    this.#membership = new Membership({
+      config: {
+        cluster: config.cluster,
+        self: config.node,
+        nodes,
+        incarnation: randomUUID(),
+        ...(config.heartbeatIntervalMs !== undefined
+          ? { heartbeatIntervalMs: config.heartbeatIntervalMs }
+          : {}),
+        peerTimeoutMs,
+        quorum: {
+          witness: config.witness !== 'none',
+          ...(config.twoNode !== undefined ? { twoNode: config.twoNode } : {}),
+          ...(config.waitForAll !== undefined ? { waitForAll: config.waitForAll } : {}),
+        },
+        stonithEnabled: /^(true|on|yes|1)$/i.test(store.current().properties['stonith-enabled'] ?? 'false'),
+        configVersion: versionNumber(store.current().version),
+      },
+      clock,
+      link: this.#link,
+    });
+
+    const replicaLink: ReplicaLink = {
+      push: async (node, cfg) => {
+        const r = await this.#clients.pushConfig(
+          node,
+          envelopeOf(cfg, config.node, this.#membership.view().dcEpoch),
+          2000,
+        );
+        return r.ok ? r.value.accepted : undefined;
+      },
+      pull: async (node) => {
+        const r = await this.#clients.pullConfig(node, 2000);
+        if (!r.ok || r.value.configJson === '') return undefined;
+        const parsed = parseConfigJson(r.value.configJson, `configuration from ${node}`);
+        return parsed.ok ? parsed.value : undefined;
+      },
+    };
+    this.#replicator = new Replicator(store, replicaLink, log.child({ component: 'replicator' }));
+  }
+
+  /** Opens the state, binds the servers, probes, and joins the cluster. */
+  static async start(
+    config: DaemonConfig,
+    log: DaemonLogger,
+    options: { clock?: Clock } = {},
+  ): Promise<StartResult> {
+    const clock = options.clock ?? systemClock;
+    const key = await readKeyFile(config.keyFile);
+    if (!key.ok) return key;
+    await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
+    const nodes = [config.node, ...Object.keys(config.peers)].sort();
+    const store = await ConfigStore.open(join(config.stateDir, 'cib.json'), {
+      clusterName: config.cluster,
+      nodes,
+    });
+    if (!store.ok) return store;
+    if (store.value.current().clusterName !== config.cluster) {
+      return {
+        ok: false,
+        error: `${store.value.path} belongs to cluster '${store.value.current().clusterName}', tandem.conf says '${config.cluster}': fix "cluster" or move the file away`,
+      };
+    }
+    const attrs = await NodeAttributes.open({
+      clock,
+      stateDir: config.stateDir,
+      onError: (err) => log.warn({ err }, 'node attribute persistence failed'),
+    });
+    if (!attrs.ok) return attrs;
+    const node = new TandemNode(config, log, clock, key.value, store.value, attrs.value);
+    const started = await node.#start();
+    if (!started.ok) {
+      await node.stop({ stopResources: false });
+      return started;
+    }
+    return { ok: true, value: node };
+  }
+
+  async #start(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const log = this.#log;
+    try {
+      this.port = await this.#peerServer.listen(this.config.listen);
+    } catch (err) {
+      return {
+        ok: false,
+        error: `cannot listen on ${this.config.listen} (tandem.conf "listen"): ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+    try {
+      await this.#localServer.listen(this.config.socket);
+    } catch (err) {
+      return {
+        ok: false,
+        error: `cannot bind the local socket ${this.config.socket} (tandem.conf "socket"): ${err instanceof Error ? err.message : String(err)}`,
+      };
+    }
+    log.info(
+      { listen: this.config.listen, port: this.port, socket: this.config.socket, peers: this.config.peers },
+      'tandemd listening',
+    );
+
+    // Learn what runs here before anyone can ask (GetNodeState waits for this).
+    this.#probed = this.#agent.probeAll(this.#store.current());
+    await this.#probed;
+
+    const unsubs = [
+      this.#agent.onReport((r) => this.#reportOperation(r)),
+      this.#attrs.subscribe((change) => this.#reportAttributes({ [change.name]: change.value })),
+    ];
+    for (const u of unsubs) this.#disposers.push(() => void u());
+    const storeSub = this.#store.onChange((change) => {
+      this.#lastChange = this.#clock.wallNow();
+      this.#membership.setConfigVersion(versionNumber(change.config.version));
+      this.#controller?.configChanged(change.config);
+      if (change.source === 'commit' && this.#controller !== undefined) {
+        void this.#replicator.publish(this.#membership.view().members.filter((m) => m !== this.config.node));
+      }
+    });
+    this.#disposers.push(() => storeSub.dispose());
+    const leaseSub = this.#lease.onDemote((reason) => {
+      log.error({ reason }, 'lease lost: stopping the resources of this node');
+      void this.#agent
+        .stopAll(this.#store.current())
+        .then(() => this.#membership.setActive(this.#agent.activeResources().length > 0));
+    });
+    this.#disposers.push(() => leaseSub.dispose());
+    const memSub = this.#membership.onChange((e) => {
+      if (e.kind === 'view') this.#onView(e.view, e.previous);
+      else if (e.kind === 'node-lost') log.warn({ peer: e.node, wasActive: e.wasActive }, 'peer lost');
+      else log.info({ peer: e.node }, 'peer joined');
+    });
+    this.#disposers.push(() => memSub.dispose());
+    this.#membership.setActive(this.#agent.activeResources().length > 0);
+    this.#membership.start();
+    this.#onView(this.#membership.view(), undefined);
+    return { ok: true };
+  }
+
+  // ── membership ──────────────────────────────────────────────────────────────────────────────
+
+  #onView(view: MembershipView, previous: MembershipView | undefined): void {
+    if (this.#stopping) return;
+    this.#lease.renew(view.quorum.validUntil);
+    const pingd = this.#attrs.get('pingd');
+    const verdict = isolationVerdict({
+      peersVisible: view.members.length - 1,
+      pingd: pingd === undefined ? undefined : Number(pingd),
+    });
+    if (verdict.demote) this.#lease.demote('isolated');
+    this.#witnessKeeper?.setWanted(wantsWitness(view, this.#agent.activeResources().length > 0));
+    if (
+      previous === undefined ||
+      previous.dc !== view.dc ||
+      previous.quorate !== view.quorate ||
+      previous.members.join() !== view.members.join()
+    ) {
+      this.#log.info(
+        {
+          members: view.members,
+          dc: view.dc ?? '',
+          dcEpoch: view.dcEpoch,
+          quorate: view.quorate,
+          agreed: view.agreed,
+        },
+        'membership view',
+      );
+    }
+    // A newer configuration announced by a member is pulled (partition heal, late joiner).
+    for (const n of view.nodes) {
+      if (n.name !== view.self && n.state === 'member') void this.#replicator.heard(n.name, n.configVersion);
+    }
+    if (view.isDc && this.#controller === undefined) void this.#becomeDc(view);
+    else if (!view.isDc && this.#controller !== undefined) void this.#dropDc('no longer DC');
+    else if (view.isDc) this.#feedView(view, previous);
+  }
+
+  /**
+   * Gives the controller the view, but only once every newly lost node's lease is certainly over
+   * (takeoverAllowedAt): a lost node's resources are not recovered while it may still run them.
+   */
+  #feedView(view: MembershipView, previous: MembershipView | undefined): void {
+    const controller = this.#controller;
+    if (controller === undefined) return;
+    if (previous !== undefined && previous.members.length > view.members.length) {
+      // Replicate to the remaining members is unnecessary; joins get a push below.
+    }
+    if (previous !== undefined) {
+      const joined = view.members.filter((m) => !previous.members.includes(m) && m !== this.config.node);
+      if (joined.length > 0) void this.#replicator.publish(joined);
+    }
+    const now = this.#clock.monoNow();
+    let waitMs = 0;
+    for (const n of view.nodes) {
+      if ((n.state === 'lost' || n.state === 'unclean') && n.lostAtMono !== undefined) {
+        waitMs = Math.max(waitMs, takeoverAllowedAt(n.lostAtMono) - now);
+      }
+    }
+    if (waitMs <= 0) {
+      controller.membershipChanged(view);
+      return;
+    }
+    if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
+    this.#feedTimer = setTimeout(() => {
+      this.#feedTimer = undefined;
+      if (this.#controller === controller) controller.membershipChanged(this.#membership.view());
+    }, Math.ceil(waitMs));
+  }
+
+  async #collectStatus(view: MembershipView): Promise<ClusterStatus> {
+    const nodes = await Promise.all(
+      view.members.map(async (name): Promise<NodeState | undefined> => {
+        if (name === this.config.node) {
+          await this.#probed;
+          return memberState(name, this.#executor.histories(), this.#attrs.all());
+        }
+        const r = await this.#clients.getNodeState(name, { dcEpoch: view.dcEpoch }, NODE_STATE_TIMEOUT_MS);
+        if (!r.ok) {
+          this.#log.warn(
+            { peer: name, reason: r.error.message },
+            'node state not collected: its resources will be probed',
+          );
+          return undefined;
+        }
+        let history: ResourceHistory[];
+        try {
+          history = JSON.parse(r.value.historyJson) as ResourceHistory[];
+        } catch {
+          history = [];
+        }
+        return memberState(name, history, r.value.attributes);
+      }),
+    );
+    return {
+      dc: this.config.node,
+      haveQuorum: view.quorate,
+      nodes: nodes.filter((n): n is NodeState => n !== undefined),
+    };
+  }
+
+  async #becomeDc(view: MembershipView): Promise<void> {
+    const generation = ++this.#dcGeneration;
+    this.#log.info(
+      { dcEpoch: view.dcEpoch, members: view.members },
+      'this node is the DC: collecting node states',
+    );
+    // The newest configuration among the members first (a healed partition converges here).
+    await Promise.all(
+      view.nodes
+        .filter((n) => n.name !== view.self && n.state === 'member')
+        .map((n) => this.#replicator.heard(n.name, n.configVersion)),
+    );
+    const status = await this.#collectStatus(view);
+    if (generation !== this.#dcGeneration || this.#stopping) return;
+    const log = this.#log.child({ component: 'controller' });
+    const sink = new GrpcActionSink({ self: this.config.node, local: this.#agent, clients: this.#clients });
+    const controller = new Controller({
+      nodeName: this.config.node,
+      dcEpoch: view.dcEpoch,
+      config: this.#store.current(),
+      status,
+      clock: this.#clock,
+      sink: {
+        execute: async (action, ctx) => {
+          const outcome = await sink.execute(action, ctx);
+          this.#membership.setActive(this.#agent.activeResources().length > 0);
+          return outcome;
+        },
+      },
+      peInputs: new FilePeInputStore(join(this.config.stateDir, 'pe')),
+      log,
+      onTransition: (e) => {
+        const actions = e.transition.actions.filter((a) => !a.pseudo).map((a) => a.id);
+        if (actions.length > 0 || e.report.aborted) {
+          log.info(
+            {
+              transition: e.id,
+              actions,
+              failed: e.report.failed.map((f) => f.id),
+              aborted: e.report.aborted,
+              reason: e.report.abortReason,
+              peInput: e.peInput,
+            },
+            'transition finished',
+          );
+        }
+      },
+    });
+    this.#controller = controller;
+    void this.#replicator.publish(view.members.filter((m) => m !== this.config.node));
+    this.#feedView(this.#membership.view(), undefined);
+  }
+
+  async #dropDc(reason: string): Promise<void> {
+    this.#dcGeneration++;
+    const c = this.#controller;
+    this.#controller = undefined;
+    if (c === undefined) return;
+    this.#log.warn({ reason }, 'giving up the DC role');
+    await c.dispose();
+  }
+
+  // ── reports to the DC ───────────────────────────────────────────────────────────────────────
+
+  #reportOperation(r: OperationReport): void {
+    if (this.#controller !== undefined) {
+      this.#controller.operationResult(r);
+      return;
+    }
+    const view = this.#membership.view();
+    if (view.dc === undefined) return;
+    void this.#clients
+      .report(
+        view.dc,
+        {
+          node: this.config.node,
+          dcEpoch: view.dcEpoch,
+          operation: {
+            rsc: r.rsc,
+            operation: r.operation,
+            intervalMs: r.intervalMs,
+            outcomeJson: JSON.stringify(r.outcome),
+          },
+        },
+        2000,
+      )
+      .then((res) => {
+        if (!res.ok)
+          this.#log.warn(
+            { dc: view.dc, reason: res.error.message },
+            'monitor report to the DC failed (the next DC reads it from the history)',
+          );
+      });
+  }
+
+  #reportAttributes(changes: Record<string, string | null>): void {
+    const view = this.#membership.view();
+    if (view.dc !== undefined) this.#onView(view, view); // the isolation rule reads pingd
+    if (this.#controller !== undefined) {
+      this.#controller.nodeAttributesChanged(this.config.node, changes);
+      return;
+    }
+    if (view.dc === undefined) return;
+    const set: Record<string, string> = {};
+    const deleted: string[] = [];
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) deleted.push(k);
+      else set[k] = v;
+    }
+    void this.#clients.report(
+      view.dc,
+      { node: this.config.node, dcEpoch: view.dcEpoch, attributes: { set, deleted } },
+      2000,
+    );
+  }
+
+  // ── peer handlers ───────────────────────────────────────────────────────────────────────────
+
+  #peerHandlers(): PeerHandlers {
+    return {
+      heartbeat: (from, msg) => this.#link.deliver(from, msg),
+      pushConfig: async (from, env) => {
+        const parsed = parseConfigJson(env.configJson, `configuration pushed by ${from}`);
+        if (!parsed.ok) {
+          this.#log.warn({ from, reason: parsed.error }, 'pushed configuration refused');
+          return { accepted: false, version: env.version };
+        }
+        const kept = await this.#store.offer(parsed.value);
+        const v = this.#store.current().version;
+        return {
+          accepted: kept.ok && kept.value,
+          version: { adminEpoch: v.adminEpoch, epoch: v.epoch, numUpdates: v.numUpdates },
+        };
+      },
+      pullConfig: () =>
+        Promise.resolve(envelopeOf(this.#store.current(), this.config.node, this.#membership.view().dcEpoch)),
+      runAction: async (from, req) => {
+        const decoded = decodeActionRequest(req);
+        if (!decoded.ok)
+          return { outcomeJson: JSON.stringify({ status: 'invalid', exitReason: decoded.error }) };
+        if (decoded.value.dc !== from) {
+          return {
+            outcomeJson: JSON.stringify({
+              status: 'invalid',
+              exitReason: `action names DC ${decoded.value.dc} but came from ${from}`,
+            }),
+          };
+        }
+        const outcome = await this.#agent.run(decoded.value);
+        this.#membership.setActive(this.#agent.activeResources().length > 0);
+        return { outcomeJson: JSON.stringify(outcome) };
+      },
+      report: (from, report) => {
+        const c = this.#controller;
+        if (c === undefined)
+          return Promise.resolve({ ok: false, message: `${this.config.node} is not the DC` });
+        if (report.operation !== undefined) {
+          let outcome;
+          try {
+            outcome = JSON.parse(report.operation.outcomeJson) as OperationReport['outcome'];
+          } catch {
+            return Promise.resolve({ ok: false, message: 'outcome_json is not JSON' });
+          }
+          c.operationResult({
+            node: from,
+            rsc: report.operation.rsc,
+            operation: report.operation.operation,
+            intervalMs: report.operation.intervalMs,
+            outcome,
+          });
+        }
+        if (report.attributes !== undefined) {
+          const changes: Record<string, string | null> = { ...report.attributes.set };
+          for (const d of report.attributes.deleted) changes[d] = null;
+          c.nodeAttributesChanged(from, changes);
+        }
+        return Promise.resolve({ ok: true, message: '' });
+      },
+      getNodeState: async (): Promise<NodeStateReply> => {
+        await this.#probed;
+        return {
+          node: this.config.node,
+          historyJson: JSON.stringify(this.#executor.histories()),
+          attributes: this.#attrs.all(),
+          mayRun: this.#lease.mayRun(),
+        };
+      },
+      forward: async (from, req) => this.#forwarded(from, req),
+    };
+  }
+
+  async #forwarded(from: string, req: LocalRequest): Promise<LocalReply> {
+    if (this.#controller === undefined) {
+      return { command: errorReply(`${this.config.node} is not the DC (any more); retry`) };
+    }
+    if (req.status !== undefined) return { status: { statusJson: JSON.stringify(this.#dcSnapshot(from)) } };
+    if (req.configCommand !== undefined) return { command: await this.#runOnDc(req.configCommand.words) };
+    if (req.cleanup !== undefined) {
+      return {
+        command: await this.#runOnDc([
+          'resource',
+          'cleanup',
+          ...(req.cleanup.rsc !== '' ? [req.cleanup.rsc] : []),
+          ...(req.cleanup.node !== '' ? ['--node', req.cleanup.node] : []),
+        ]),
+      };
+    }
+    return { command: errorReply('empty forwarded request', 2) };
+  }
+
+  // ── CLI requests ────────────────────────────────────────────────────────────────────────────
+
+  #runOnDc(words: readonly string[]): Promise<CommandReply> {
+    const controller = this.#controller;
+    return runDcCommand(words, {
+      store: this.#store,
+      controller,
+      nowMs: this.#clock.wallNow(),
+      currentNodes: (rsc) => {
+        const t = controller?.snapshot().transition;
+        if (t === undefined) return [];
+        const ids = new Set([rsc]);
+        const hit = t.resources.filter((r) => ids.has(r.rsc) || r.group === rsc || r.clone === rsc);
+        return [...new Set(hit.flatMap((r) => r.current))].sort();
+      },
+    });
+  }
+
+  async #command(words: readonly string[]): Promise<CommandReply> {
+    if (this.#controller !== undefined) return this.#runOnDc(words);
+    const view = this.#membership.view();
+    if (view.dc === undefined) {
+      return errorReply(
+        'no DC: the cluster has no quorum or is still electing; see `tandem status` (offline edits: -f FILE)',
+      );
+    }
+    const r = await this.#clients.forward(
+      view.dc,
+      { configCommand: { words: [...words], origin: this.config.node } },
+      FORWARD_TIMEOUT_MS,
+    );
+    if (!r.ok) return errorReply(`the DC ${view.dc} did not answer: ${r.error.message}`);
+    return r.value.command ?? errorReply(`the DC ${view.dc} sent no command reply`);
+  }
+
+  #dcSnapshot(localNode: string): StatusSnapshot {
+    const c = this.#controller;
+    const snap = c?.snapshot();
+    return this.#snapshot(
+      snap === undefined ? 'local' : 'dc',
+      localNode,
+      snap?.status,
+      snap?.fenceFailures ?? [],
+      snap?.running ?? false,
+    );
+  }
+
+  #snapshot(
+    source: 'dc' | 'local',
+    localNode: string,
+    status: ClusterStatus | undefined,
+    fenceFailures: StatusSnapshot['fenceFailures'],
+    running: boolean,
+  ): StatusSnapshot {
+    const view = this.#membership.view();
+    const leaseEnd = this.#lease.leaseEnd();
+    const now = this.#clock.monoNow();
+    const localStatus: ClusterStatus = status ?? {
+      haveQuorum: view.quorate,
+      nodes: view.nodes.map((n) =>
+        n.name === this.config.node
+          ? memberState(n.name, this.#executor.histories(), this.#attrs.all())
+          : {
+              name: n.name,
+              inCcm: n.state === 'member',
+              crmd: n.state === 'member' ? 'online' : 'offline',
+              join: n.state === 'member' ? 'member' : 'down',
+              expected: 'member',
+              transientAttributes: {},
+              history: [],
+            },
+      ),
+    };
+    const keeper = this.#witnessKeeper;
+    const witnessHolder =
+      keeper?.holds() === true ? this.config.node : (view.nodes.find((n) => n.witness)?.name ?? '');
+    const lastError = keeper?.lastError();
+    return {
+      snapshotVersion: 1,
+      source,
+      answeredBy: this.config.node,
+      localNode,
+      config: this.#store.current(),
+      status: localStatus,
+      now: this.#clock.wallNow(),
+      ...(this.#lastChange !== undefined ? { lastChange: this.#lastChange } : {}),
+      dcEpoch: view.dcEpoch,
+      quorum: view.quorum,
+      membership: view.nodes.map((n) => ({ name: n.name, state: n.state })),
+      witness:
+        this.config.witness === 'none'
+          ? { kind: 'none', holder: '' }
+          : {
+              kind: 'redis',
+              address: `redis://${this.config.witness.host}:${this.config.witness.port}`,
+              holder: witnessHolder,
+              ...(lastError !== undefined ? { error: lastError.message } : {}),
+            },
+      lease: {
+        node: this.config.node,
+        mayRun: this.#lease.mayRun(),
+        remainingMs: Number.isFinite(leaseEnd)
+          ? Math.max(0, Math.round(leaseEnd - now))
+          : leaseEnd > 0
+            ? null
+            : 0,
+      },
+      fenceFailures,
+      transitionRunning: running,
+    };
+  }
+
+  async #statusSnapshot(localOnly: boolean): Promise<StatusSnapshot> {
+    if (this.#controller !== undefined || localOnly) return this.#dcSnapshot(this.config.node);
+    const view = this.#membership.view();
+    if (view.dc !== undefined) {
+      const r = await this.#clients.forward(view.dc, { status: { localOnly: false } }, 5000);
+      if (r.ok && r.value.status !== undefined) {
+        try {
+          return {
+            ...(JSON.parse(r.value.status.statusJson) as StatusSnapshot),
+            localNode: this.config.node,
+          };
+        } catch {
+          // fall through to the local view
+        }
+      }
+    }
+    return this.#dcSnapshot(this.config.node);
+  }
+
+  #clusterStop(all: boolean, stopResources: boolean): CommandReply {
+    let out = '';
+    if (all) {
+      // Peers first, so the last node standing does not recover their resources.
+      for (const peer of Object.keys(this.config.peers).sort()) {
+        out += `${peer}: asked to stop\n`;
+      }
+    }
+    setImmediate(() => void this.stop({ stopResources, leave: true }));
+    return {
+      exitCode: 0,
+      stdout: `${out}${this.config.node}: stopping${stopResources ? ' (resources stopped first)' : ''}\n`,
+      stderr: '',
+    };
+  }
+
+  /**
+   * Stops the daemon. `stopResources`: stop this node's resources first (`tandem cluster stop`);
+   * otherwise they keep running (SIGTERM, a daemon restart). `leave`: announce a clean leave
+   * (only after stopping resources, or peers would recover them while they still run).
+   */
+  async stop(options: { stopResources: boolean; leave?: boolean }): Promise<void> {
+    if (this.#stopping) return this.stopped;
+    this.#stopping = true;
+    this.#log.info({ stopResources: options.stopResources }, 'tandemd stopping');
+    if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
+    await this.#dropDc('daemon stopping');
+    if (options.stopResources) await this.#agent.stopAll(this.#store.current());
+    if (options.leave === true && options.stopResources) this.#membership.leave();
+    this.#membership.dispose();
+    this.#witnessKeeper?.dispose();
+    await this.#witness?.dispose();
+    this.#lease.dispose();
+    for (const d of this.#disposers.splice(0)) d();
+    this.#monitors.dispose();
+    await this.#localServer.close();
+    await this.#peerServer.close();
+    this.#clients.close();
+    await this.#executor.dispose();
+    await this.#attrs.dispose();
+    this.#log.info({}, 'tandemd stopped');
+    this.#resolveStopped();
+  }
+}
