@@ -5,9 +5,12 @@ import { Executor } from '../../../agent/executor/index.ts';
 import { killPids, processAlive, readPids, tempDir, waitFor, writeScript } from './helpers.ts';
 
 /** An OCF root with agents that misbehave: `Stubborn` ignores TERM (so does its child), `Polite` exits on TERM. */
-async function setup(t: {
-  teardown: (fn: () => Promise<void> | void) => void;
-}): Promise<{ root: string; executor: Executor; pidFile: (rsc: string) => string }> {
+async function setup(
+  t: {
+    teardown: (fn: () => Promise<void> | void) => void;
+  },
+  killGraceMs = 300,
+): Promise<{ root: string; executor: Executor; pidFile: (rsc: string) => string }> {
   const root = await tempDir('timeouts');
   const pidFile = (rsc: string): string => join(root, `${rsc}.pids`);
   await writeScript(
@@ -43,7 +46,7 @@ exit 0
   const executor = new Executor({
     ocfRoot: root,
     stateDir: join(root, 'state'),
-    killGraceMs: 300,
+    killGraceMs,
     maxConcurrent: 2,
   });
   t.teardown(async () => {
@@ -70,7 +73,7 @@ test('a runaway agent ignoring TERM is killed with its child at the timeout: sta
   t.is(r.rc, undefined);
   t.is(r.exitReason, 'Resource agent did not complete within 400ms');
   t.true(elapsed >= 400 + 300 - 20, `TERM, then KILL after the grace (${elapsed.toFixed(0)} ms)`);
-  t.true(elapsed < 3000, `bounded (${elapsed.toFixed(0)} ms)`);
+  t.true(elapsed < 6000, `bounded (${elapsed.toFixed(0)} ms)`);
   const pids = await readPids(pidFile('s1'));
   t.is(pids.length, 2);
   await waitFor(async () => !(await processAlive(pids[0] ?? 0)) && !(await processAlive(pids[1] ?? 0)), 3000);
@@ -86,7 +89,7 @@ test('a runaway agent ignoring TERM is killed with its child at the timeout: sta
 });
 
 test('an agent that honours TERM ends within the grace, its child too', async (t) => {
-  const { executor, pidFile } = await setup(t);
+  const { executor, pidFile } = await setup(t, 10_000);
   const started = performance.now();
   const r = await executor.execute({
     resource: 'p1',
@@ -96,7 +99,7 @@ test('an agent that honours TERM ends within the grace, its child too', async (t
   });
   const elapsed = performance.now() - started;
   t.is(r.status, 'timeout');
-  t.true(elapsed < 300 + 250, `no wait for the KILL (${elapsed.toFixed(0)} ms)`);
+  t.true(elapsed < 5000, `no wait for the KILL, 10 s away (${elapsed.toFixed(0)} ms)`);
   const pids = await readPids(pidFile('p1'));
   await waitFor(async () => !(await processAlive(pids[0] ?? 0)) && !(await processAlive(pids[1] ?? 0)), 3000);
   t.is(pids.length, 2);
