@@ -339,7 +339,9 @@ function addInto(a: Scores, b: Scores, factor: number): Scores {
     const w = b.get(n);
     if (w === undefined) continue;
     let add: number;
-    if (w <= -INFINITY) add = factor > 0 ? -INFINITY : factor < 0 ? INFINITY : 0;
+    // A negative preference for a node the other side dislikes never becomes a positive one.
+    if (factor < 0 && w < 0) add = 0;
+    else if (w <= -INFINITY) add = factor > 0 ? -INFINITY : 0;
     else if (w >= INFINITY) add = factor > 0 ? INFINITY : factor < 0 ? -INFINITY : 0;
     else add = Math.trunc(w * factor);
     out.set(n, addScores(v, add));
@@ -440,7 +442,7 @@ function foldGroup(ctx: Ctx, u: Unit, row: Instance[], first: Scores, active: re
 function applyDependents(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]): Scores {
   let out = s;
   for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
-    if (c.score <= 0) continue;
+    if (c.score === 0) continue;
     if (ctx.unitNodes.has(c.rsc)) continue;
     const dep = ctx.unitById.get(c.rsc);
     if (!dep) continue;
@@ -448,7 +450,8 @@ function applyDependents(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]
     if (first && first.meta['critical'] !== undefined && !isTrue(first.meta['critical'])) continue;
     const ds = influenceScores(ctx, dep);
     if (!ds) continue;
-    const merged = addInto(out, ds, c.score >= INFINITY ? 1 : c.score / INFINITY);
+    const factor = c.score >= INFINITY ? 1 : c.score <= -INFINITY ? -1 : c.score / INFINITY;
+    const merged = addInto(out, ds, factor);
     if (anyAvailable(ctx, merged, active)) out = merged;
   }
   return out;

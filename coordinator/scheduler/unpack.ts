@@ -198,7 +198,9 @@ function unpackNode(
     id,
     online,
     unclean,
-    standby: isTrue(attrs.get('standby')),
+    // Pacemaker reads node attributes only for nodes with a node_state (a node that never joined
+    // shows no standby flag).
+    standby: state !== undefined && isTrue(attrs.get('standby')),
     standbyOnFail: false,
     maintenance: isTrue(attrs.get('maintenance')),
     shutdown: online && shutdownAttr !== undefined && shutdownAttr !== '0' && shutdownAttr !== '',
