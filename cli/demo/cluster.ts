@@ -29,6 +29,7 @@ import {
   type AdaptedCommand,
   type DemoSettings,
 } from './runbook.ts';
+import { LocalTransportClient } from '../../coordinator/transport/index.ts';
 import { daemonProfile, type DaemonProfile, type NodeLaunchInfo } from './daemon-launch.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -51,9 +52,18 @@ export interface ClusterOptions {
 export interface NodeFiles {
   lsbDir: string;
   stateDir: string;
+  agentStateDir: string;
   logFile: string;
   standinPidFile: string;
   standinLog: string;
+}
+
+/** Progress callbacks of bringUp (all optional). */
+export interface BringUpReport {
+  onPhase?: (text: string) => void;
+  onDaemon?: (node: string, pid: number, logFile: string) => void;
+  /** After each runbook command: what it printed (warnings are on stderr). */
+  onCommand?: (cmd: AdaptedCommand, stdout: string, stderr: string) => void;
 }
 
 export class TwoNodeCluster {
@@ -61,8 +71,8 @@ export class TwoNodeCluster {
   readonly redis: RedisServer | undefined;
   readonly settings: DemoSettings;
   readonly profile: DaemonProfile;
-  readonly #log: (line: string) => void;
   readonly #daemons = new Map<string, NodeProcess>();
+  readonly #clients = new Map<string, LocalTransportClient>();
   #configPaths = new Map<string, string>();
   #disposed = false;
 
@@ -71,13 +81,11 @@ export class TwoNodeCluster {
     redis: RedisServer | undefined,
     settings: DemoSettings,
     profile: DaemonProfile,
-    log: (line: string) => void,
   ) {
     this.topology = topology;
     this.redis = redis;
     this.settings = settings;
     this.profile = profile;
-    this.#log = log;
   }
 
   /** Builds the network (and the witness); no daemon runs yet. */
@@ -110,7 +118,7 @@ export class TwoNodeCluster {
       gatewayIp: topology.mode === 'netns' ? GATEWAY_IP : '127.0.0.1',
       pingIntervalMs: options.pingIntervalMs ?? 200,
     };
-    const cluster = new TwoNodeCluster(topology, redis, settings, daemonProfile(), log);
+    const cluster = new TwoNodeCluster(topology, redis, settings, daemonProfile());
     const prepared = await cluster.#prepareNodes();
     if (!prepared.ok) {
       await cluster.dispose();
@@ -132,6 +140,7 @@ export class TwoNodeCluster {
     return {
       lsbDir: join(dir, 'init.d'),
       stateDir: join(dir, 'state'),
+      agentStateDir: join(dir, 'agents'),
       logFile: join(dir, 'tandemd.log'),
       standinPidFile: join(dir, 'abiquo-tomcat.pid'),
       standinLog: join(dir, 'abiquo-tomcat.log'),
@@ -139,15 +148,18 @@ export class TwoNodeCluster {
   }
 
   #launchInfo(name: string): NodeLaunchInfo {
-    return { ...this.node(name), ...this.files(name) };
+    const portOffset =
+      this.mode === 'loopback' ? Math.max(0, NODE_NAMES.indexOf(name as (typeof NODE_NAMES)[number])) : 0;
+    return { ...this.node(name), ...this.files(name), portOffset };
   }
 
-  /** Per node: the init.d with the abiquo-tomcat wrapper, the state dir; then tandemd's config. */
+  /** Per node: the init.d with the abiquo-tomcat wrapper and the state dirs. */
   async #prepareNodes(): Promise<Result<void>> {
     for (const name of NODE_NAMES) {
       const f = this.files(name);
       await mkdir(f.lsbDir, { recursive: true });
-      await mkdir(f.stateDir, { recursive: true });
+      await mkdir(f.stateDir, { recursive: true, mode: 0o700 });
+      await mkdir(f.agentStateDir, { recursive: true });
       const wrapper = join(f.lsbDir, 'abiquo-tomcat');
       await writeFile(
         wrapper,
@@ -155,8 +167,26 @@ export class TwoNodeCluster {
       );
       await chmod(wrapper, 0o755);
     }
+    return { ok: true, value: undefined };
+  }
+
+  /**
+   * The live counterpart of `tandem cluster setup NAME NODE...`: the cluster key and each node's
+   * tandemd config. The nodes must be this topology's (rsha1 rsha2).
+   */
+  async setupCluster(words: readonly string[]): Promise<Result<void>> {
+    const [family, verb, clusterName, ...nodes] = words.filter((w) => !w.startsWith('--'));
+    if (family !== 'cluster' || verb !== 'setup' || clusterName === undefined) {
+      return { ok: false, error: `expected \`cluster setup NAME NODE...\`, got \`${words.join(' ')}\`` };
+    }
+    if ([...nodes].sort().join(' ') !== [...NODE_NAMES].join(' ')) {
+      return {
+        ok: false,
+        error: `the demo network has the nodes ${NODE_NAMES.join(', ')}; the runbook names ${nodes.join(', ')}`,
+      };
+    }
     const configs = await this.profile.writeConfigs({
-      clusterName: 'pacemaker1',
+      clusterName,
       workDir: this.topology.dir,
       nodes: NODE_NAMES.map((name) => this.#launchInfo(name)),
       ...(this.redis === undefined ? {} : { witnessUrl: this.redis.url }),
@@ -164,6 +194,11 @@ export class TwoNodeCluster {
     if (!configs.ok) return configs;
     this.#configPaths = configs.value;
     return { ok: true, value: undefined };
+  }
+
+  /** The tandemd config file of a node (after setupCluster). */
+  configPath(name: string): string | undefined {
+    return this.#configPaths.get(name);
   }
 
   /** The runbook's commands as the demo applies them, plus the pingd rule. */
@@ -175,20 +210,51 @@ export class TwoNodeCluster {
     return { ok: true, value: { adapted, transcript: recorded.value.transcript } };
   }
 
+  /**
+   * The whole bring-up, as the demo tells it: run the runbook (recorded), its `cluster setup` as
+   * the cluster key plus the tandemd configs, tandemd on both nodes, then every other command
+   * (adapted, plus the pingd rule) live through rsha1's daemon.
+   */
+  async bringUp(report: BringUpReport = {}): Promise<Result<void>> {
+    const book = await this.runbookCommands();
+    if (!book.ok) return book;
+    const [setup, ...rest] = book.value.adapted;
+    if (setup === undefined) return { ok: false, error: 'the runbook ran no command' };
+    report.onCommand?.(setup, 'live: the cluster key and a tandemd config for each node', '');
+    const configured = await this.setupCluster(setup.words);
+    if (!configured.ok) return configured;
+    report.onPhase?.('Starting tandemd on both nodes (each in its own network and mount namespace)…');
+    // Both at once: each waits for the other to appear, as on real hosts booting together.
+    const started = await Promise.all(NODE_NAMES.map((name) => this.startDaemon(name)));
+    for (const [i, r] of started.entries()) {
+      if (!r.ok) return r;
+      const name = NODE_NAMES[i] ?? '';
+      report.onDaemon?.(name, r.value.pid, this.files(name).logFile);
+    }
+    report.onPhase?.(
+      'Applying the rest of the runbook live, through the daemon on rsha1 (it forwards to the DC)…',
+    );
+    for (const cmd of rest) {
+      const applied = await this.applyLive([cmd.words], 'rsha1', (_w, stdout, stderr) =>
+        report.onCommand?.(cmd, stdout, stderr),
+      );
+      if (!applied.ok) return applied;
+    }
+    return { ok: true, value: undefined };
+  }
+
   /** Starts tandemd on a node; resolves once its local socket answers (bounded). */
   async startDaemon(name: string, timeoutMs = 20_000): Promise<Result<NodeProcess>> {
     const config = this.#configPaths.get(name);
     if (config === undefined) return { ok: false, error: `no tandemd config for ${name}` };
     const proc = this.topology.spawnOnNode(name, this.profile.daemonArgv(config), {
       logFile: this.files(name).logFile,
-      env: { ...process.env, ...this.profile.daemonEnv(this.#launchInfo(name), this.files(name)) },
     });
     this.#daemons.set(name, proc);
-    this.#log(`tandemd on ${name}: pid ${proc.pid}`);
     let exited: number | string | undefined;
     void proc.exited.then((code) => (exited = code));
     const ready = await waitFor(
-      async () => exited === undefined && (await this.tandem(name, ['status'], 5000)).code === 0,
+      async () => exited === undefined && (await this.#client(name).status({ localOnly: true }, 2000)).ok,
       timeoutMs,
       100,
     );
@@ -206,21 +272,48 @@ export class TwoNodeCluster {
     return { ok: true, value: proc };
   }
 
+  #client(name: string): LocalTransportClient {
+    let c = this.#clients.get(name);
+    if (c === undefined) {
+      c = new LocalTransportClient(this.profile.socketPath(this.#launchInfo(name)));
+      this.#clients.set(name, c);
+    }
+    return c;
+  }
+
   /**
-   * Loads a configuration file made offline (the demo's runbook result) into the running cluster
-   * through rsha1's daemon, the way the daemon supports (see DaemonProfile.pushArgs).
+   * Runs pcs-style configuration commands live through a node's local socket (the same request
+   * `tandem resource create …` sends); the node forwards them to the DC. Stops at the first
+   * failure. `onReply` sees each command's output (warnings on stderr).
    */
-  async pushConfiguration(file: string, via = 'rsha1'): Promise<Result<void>> {
-    for (const args of this.profile.pushArgs(file)) {
-      const r = await this.tandem(via, args);
-      if (r.code !== 0) {
+  async applyLive(
+    commands: readonly (readonly string[])[],
+    via = 'rsha1',
+    onReply: (words: readonly string[], stdout: string, stderr: string) => void = () => undefined,
+  ): Promise<Result<void>> {
+    for (const words of commands) {
+      const r = await this.#client(via).configCommand({ words: [...words], origin: via }, 30_000);
+      if (!r.ok) return { ok: false, error: `\`tandem ${words.join(' ')}\` on ${via}: ${r.error.message}` };
+      onReply(words, r.value.stdout, r.value.stderr);
+      if (r.value.exitCode !== 0) {
         return {
           ok: false,
-          error: `\`tandem ${args.join(' ')}\` on ${via} exited ${r.code}: ${(r.stderr + r.stdout).trim()}`,
+          error: `\`tandem ${words.join(' ')}\` on ${via} exited ${r.value.exitCode}: ${(r.value.stderr + r.value.stdout).trim()}`,
         };
       }
     }
     return { ok: true, value: undefined };
+  }
+
+  /** The status document a node's daemon returns (`tandem status --output-as json`), parsed. */
+  async statusJson(name: string): Promise<Result<unknown>> {
+    const r = await this.#client(name).status({ localOnly: false }, 5000);
+    if (!r.ok) return { ok: false, error: r.error.message };
+    try {
+      return { ok: true, value: JSON.parse(r.value.statusJson) as unknown };
+    } catch (err) {
+      return { ok: false, error: `status of ${name} is not JSON: ${String(err)}` };
+    }
   }
 
   daemon(name: string): NodeProcess | undefined {
@@ -245,10 +338,7 @@ export class TwoNodeCluster {
 
   /** Runs `tandem ARGS` against a node's daemon (in its namespace); bounded. */
   tandem(name: string, args: readonly string[], timeoutMs = 20_000): ReturnType<NetnsTopology['exec']> {
-    return this.topology.exec(name, this.profile.cliArgv(args), timeoutMs, {
-      ...process.env,
-      ...this.profile.cliEnv(this.#launchInfo(name), this.files(name)),
-    });
+    return this.topology.exec(name, this.profile.cliArgv(this.#launchInfo(name), args), timeoutMs);
   }
 
   /** Crash: SIGKILL tandemd first, then everything else on the node; its addresses vanish. */
@@ -337,6 +427,8 @@ export class TwoNodeCluster {
     this.#disposed = true;
     // Stopping tandemd cleanly would stop resources; a test sandbox just ends: kill by PID,
     // then the topology kills whatever else runs in the namespaces and removes them.
+    for (const c of this.#clients.values()) c.close();
+    this.#clients.clear();
     for (const proc of this.#daemons.values()) this.topology.killPid(proc.pid);
     this.#daemons.clear();
     await this.topology.dispose();

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createKeyFile } from '../../coordinator/transport/index.ts';
 import { REPO_ROOT } from './runbook.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -16,6 +17,10 @@ export interface NodeLaunchInfo {
   dir: string;
   lsbDir: string;
   stateDir: string;
+  /** The agents' state dir (HA_RSCTMP): per node, as /run/resource-agents is on a real host. */
+  agentStateDir: string;
+  /** Added to the peer port (loopback mode: both nodes on 127.0.0.1 need their own). */
+  portOffset: number;
 }
 
 export interface WriteConfigsInput {
@@ -28,29 +33,30 @@ export interface WriteConfigsInput {
 export interface DaemonProfile {
   /** Whether tandemd exists in this tree (daemon/main.ts). */
   available(): Result<void>;
-  /** Writes every node's tandemd config (and the shared cluster key); node → config path. */
+  /**
+   * `tandem cluster setup` for a live cluster: the shared cluster key and every node's tandemd
+   * config (daemon/config.ts format); node → config path.
+   */
   writeConfigs(input: WriteConfigsInput): Promise<Result<Map<string, string>>>;
   /** argv that starts tandemd with this config. */
   daemonArgv(configPath: string): string[];
-  /** Extra environment for tandemd on a node. */
-  daemonEnv(node: NodeLaunchInfo, files: { stateDir: string }): NodeJS.ProcessEnv;
-  /** The `tandem` commands (run against a live node) that load a configuration file made offline. */
-  pushArgs(file: string): string[][];
-  /** argv of `tandem ARGS`. */
-  cliArgv(args: readonly string[]): string[];
-  /** Environment that points the CLI at this node's daemon. */
-  cliEnv(node: NodeLaunchInfo, files: { stateDir: string }): NodeJS.ProcessEnv;
+  /** The node's local socket (the CLI's way in). */
+  socketPath(node: NodeLaunchInfo): string;
+  /** argv of `tandem ARGS` run against this node's daemon. */
+  cliArgv(node: NodeLaunchInfo, args: readonly string[]): string[];
 }
 
 export const TANDEM_BIN = join(REPO_ROOT, 'bin', 'tandem');
 export const TANDEMD_BIN = join(REPO_ROOT, 'bin', 'tandemd');
-export const PEER_PORT = 7946;
+export const PEER_PORT = 7400;
 
-function socketPath(stateDir: string): string {
-  return join(stateDir, 'tandemd.sock');
-}
+/** Membership timing for the demo LAN: a dead peer is noticed within 0.4 s. */
+export const HEARTBEAT_INTERVAL_MS = 100;
+export const PEER_TIMEOUT_MS = 400;
+export const WITNESS_LEASE_MS = 1000;
 
 export function daemonProfile(): DaemonProfile {
+  const socketPath = (node: NodeLaunchInfo): string => join(node.stateDir, 'tandemd.sock');
   return {
     available() {
       if (!existsSync(join(REPO_ROOT, 'daemon', 'main.ts'))) {
@@ -61,21 +67,33 @@ export function daemonProfile(): DaemonProfile {
     async writeConfigs(input) {
       const out = new Map<string, string>();
       const keyFile = join(input.workDir, 'cluster.key');
-      await writeFile(keyFile, `${'0123456789abcdef'.repeat(4)}\n`, { mode: 0o600 });
+      try {
+        await createKeyFile(keyFile);
+      } catch (err) {
+        return { ok: false, error: `cannot create the cluster key ${keyFile}: ${String(err)}` };
+      }
       for (const node of input.nodes) {
-        const path = join(node.dir, 'tandemd.json');
+        const path = join(node.dir, 'tandem.conf.json');
+        const peers = Object.fromEntries(
+          input.nodes
+            .filter((n) => n.name !== node.name)
+            .map((n) => [n.name, `${n.address}:${PEER_PORT + n.portOffset}`]),
+        );
         const config = {
           cluster: input.clusterName,
           node: node.name,
-          listen: `${node.address}:${PEER_PORT}`,
-          peers: input.nodes
-            .filter((n) => n.name !== node.name)
-            .map((n) => ({ name: n.name, address: `${n.address}:${PEER_PORT}` })),
+          listen: `${node.address}:${PEER_PORT + node.portOffset}`,
+          peers,
           keyFile,
           stateDir: node.stateDir,
-          socket: socketPath(node.stateDir),
+          socket: socketPath(node),
           lsbDir: node.lsbDir,
-          ...(input.witnessUrl === undefined ? {} : { witness: { kind: 'redis', url: input.witnessUrl } }),
+          agentStateDir: node.agentStateDir,
+          heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+          peerTimeoutMs: PEER_TIMEOUT_MS,
+          witness: input.witnessUrl ?? 'none',
+          witnessLeaseMs: WITNESS_LEASE_MS,
+          log: 'stdout',
         };
         await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
         out.set(node.name, path);
@@ -85,17 +103,9 @@ export function daemonProfile(): DaemonProfile {
     daemonArgv(configPath) {
       return [TANDEMD_BIN, '--config', configPath];
     },
-    daemonEnv() {
-      return {};
-    },
-    pushArgs(file) {
-      return [['cluster', 'cib-push', file]];
-    },
-    cliArgv(args) {
-      return [TANDEM_BIN, ...args];
-    },
-    cliEnv(_node, files) {
-      return { TANDEM_SOCKET: socketPath(files.stateDir) };
+    socketPath,
+    cliArgv(node, args) {
+      return [TANDEM_BIN, '--socket', socketPath(node), ...args];
     },
   };
 }

@@ -4,10 +4,7 @@
  * measured failover time; everything removed at the end, also on Ctrl-C and on error. Every wait
  * has a deadline. Exit 0 only when the whole story ran.
  */
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runConfigCommand } from '../config/run.ts';
 import { ExitCode } from '../exit-codes.ts';
 import {
   FLOATING_IP,
@@ -112,60 +109,42 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       );
     }
 
-    step('Building the abiquo-rs configuration by running examples/abiquo-rs/runbook.sh…');
-    const book = await cluster.runbookCommands();
-    if (!book.ok) throw new DemoStepFailed(`the runbook did not run: ${book.error}`);
-    const cib = join(cluster.topology.dir, 'abiquo-rs.json');
-    await mkdir(cluster.topology.dir, { recursive: true });
-    for (const cmd of book.value.adapted) {
-      if (cmd.original.length === 0) {
-        out(`    (not in the runbook) tandem ${cmd.words.join(' ')}`);
-        out(`        added by the demo: ${PINGD_RULE_WHY}`);
-      } else {
-        out(`    + tandem ${cmd.original.join(' ')}`);
-      }
-      if (cmd.notes.length > 0) {
-        for (const note of cmd.notes) out(`        adapted: ${note}`);
-        out(`        → tandem ${cmd.words.join(' ')}`);
-      }
-      const warnings: string[] = [];
-      try {
-        await runConfigCommand(cmd.words, cib, {
-          stdout: () => undefined,
-          stderr: (text) => warnings.push(text),
-        });
-      } catch (err) {
-        throw new DemoStepFailed(
-          `\`tandem ${cmd.words.join(' ')}\` failed: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      }
-      for (const w of warnings
-        .join('')
-        .trimEnd()
-        .split('\n')
-        .filter((l) => l !== '')) {
-        out(`        ${w.replace(/^tandem: /, '')}`);
-      }
-    }
-
     const profileReady = cluster.profile.available();
     if (!profileReady.ok) {
       throw new DemoStepFailed(
-        `MISSING STEP: ${profileReady.error}. The network and the configuration were built ` +
-          '(see above); the demo cannot start the cluster without tandemd.',
+        `MISSING STEP: ${profileReady.error}. The network was built (see above); the demo cannot start ` +
+          'the cluster without tandemd.',
       );
     }
 
-    step('Starting tandemd on both nodes (each in its node namespace)…');
-    for (const name of NODE_NAMES) {
-      const started = await cluster.startDaemon(name);
-      if (!started.ok) throw new DemoStepFailed(started.error);
-      out(`    log: ${cluster.files(name).logFile}`);
-    }
-
-    step('Loading the configuration into the cluster…');
-    const pushed = await cluster.pushConfiguration(cib);
-    if (!pushed.ok) throw new DemoStepFailed(pushed.error);
+    step('Running the abiquo-rs runbook (examples/abiquo-rs/runbook.sh) against the live cluster…');
+    out(
+      '    (its `tandem -f "$CIB" …` lines are recorded, adapted to this machine where they must be, and sent live)',
+    );
+    const brought = await cluster.bringUp({
+      onPhase: (text) => step(text),
+      onDaemon: (node, pid, logFile) => out(`    tandemd on ${node}: pid ${pid}, log ${logFile}`),
+      onCommand: (cmd, stdout, stderr) => {
+        if (cmd.original.length === 0) {
+          out(`    (not in the runbook) tandem ${cmd.words.join(' ')}`);
+          out(`        added by the demo: ${PINGD_RULE_WHY}`);
+        } else {
+          out(`    + tandem ${cmd.original.join(' ')}`);
+        }
+        if (cmd.notes.length > 0) {
+          for (const note of cmd.notes) out(`        adapted: ${note}`);
+          out(`        → tandem ${cmd.words.join(' ')}`);
+        }
+        if (cmd.words[0] === 'cluster' && cmd.words[1] === 'setup') out(`        → ${stdout}`);
+        for (const line of stderr
+          .trimEnd()
+          .split('\n')
+          .filter((l) => l !== '')) {
+          out(`        ${line.replace(/^tandem: /, '')}`);
+        }
+      },
+    });
+    if (!brought.ok) throw new DemoStepFailed(brought.error);
 
     step('Waiting for the abiquo_rs group to start (mount, floating IP, abiquo-tomcat)…');
     const startedOn = await waitForAnyActive(cluster, options.startTimeoutMs);
@@ -214,8 +193,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     out(`\nDEMO FAILED: ${message}`);
-    if (cluster !== undefined && !(err instanceof DemoStepFailed)) {
-      for (const n of NODE_NAMES) out(`--- tandemd log on ${n} ---\n${await cluster.logTail(n)}`);
+    if (
+      cluster !== undefined &&
+      (process.env['TANDEM_DEMO_LOGS'] === '1' || !(err instanceof DemoStepFailed))
+    ) {
+      for (const n of NODE_NAMES)
+        out(`--- tandemd log on ${n} (last lines) ---\n${await cluster.logTail(n, 60)}`);
     }
     await cleanup();
     return ExitCode.error;

@@ -4,10 +4,7 @@
  * t.teardown, also when the test fails half-way. Helpers sample the ground truth on the nodes.
  */
 import type { ExecutionContext } from 'ava';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runConfigCommand } from '../../../cli/config/run.ts';
 import { NODE_NAMES, TwoNodeCluster } from '../../../cli/demo/index.ts';
 
 export interface FixtureOptions {
@@ -23,8 +20,6 @@ export interface RunningCluster {
   other: string;
 }
 
-const quiet = { stdout: () => undefined, stderr: () => undefined };
-
 /** Builds, starts and configures the cluster; fails the test (with the daemons' logs) if it cannot. */
 export async function startCluster(
   t: ExecutionContext,
@@ -37,18 +32,8 @@ export async function startCluster(
   const available = cluster.profile.available();
   if (!available.ok) throw new Error(available.error);
 
-  const book = await cluster.runbookCommands();
-  if (!book.ok) throw new Error(book.error);
-  await mkdir(cluster.topology.dir, { recursive: true });
-  const cib = join(cluster.topology.dir, 'abiquo-rs.json');
-  for (const cmd of book.value.adapted) await runConfigCommand(cmd.words, cib, quiet);
-
-  for (const name of NODE_NAMES) {
-    const started = await cluster.startDaemon(name);
-    if (!started.ok) throw new Error(started.error);
-  }
-  const pushed = await cluster.pushConfiguration(cib);
-  if (!pushed.ok) throw new Error(pushed.error);
+  const brought = await cluster.bringUp();
+  if (!brought.ok) throw new Error(`${brought.error}\n${await diagnostics(cluster)}`);
   const deadline = performance.now() + (options.startTimeoutMs ?? 40_000);
   let active: string | undefined;
   while (performance.now() < deadline) {
