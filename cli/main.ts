@@ -9,6 +9,8 @@ import { registerConfigCommands } from './config/index.ts';
 import { registerSimulateCommand } from './simulate/index.ts';
 import { registerAgentCommands } from './agent/index.ts';
 import { registerDemoCommand } from './demo/index.ts';
+import { registerStatusCommand } from './status/register.ts';
+import { registerLiveCommands } from './live/register.ts';
 
 const program = new Command('tandem')
   .description('tandem: a high-availability cluster resource manager (Pacemaker/pcs compatible)')
@@ -20,6 +22,8 @@ registerConfigCommands(program);
 registerSimulateCommand(program);
 registerAgentCommands(program);
 registerDemoCommand(program);
+registerStatusCommand(program);
+registerLiveCommands(program);
 
 try {
   await program.parseAsync(process.argv);

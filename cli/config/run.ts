@@ -240,7 +240,8 @@ async function edit(path: string, words: readonly string[], io: ConfigIo): Promi
 
 /**
  * Runs one configuration command given as words (`['resource', 'create', …]`) on the file given
- * with -f. Without -f there is no live cluster to talk to yet (tandemd comes with issue 5).
+ * with -f. Without -f the command is live: sent to the local tandemd, which has the DC apply it
+ * (cli/live).
  */
 export async function runConfigCommand(
   words: readonly string[],
@@ -248,10 +249,8 @@ export async function runConfigCommand(
   io: ConfigIo = processIo,
 ): Promise<void> {
   if (file === undefined || file === '') {
-    throw new CliError(
-      `\`tandem ${words.slice(0, 2).join(' ')}\` needs a configuration file: pass -f FILE to work offline, as with ` +
-        '`pcs -f` (live changes through tandemd are not available yet)',
-    );
+    const { runLiveCommand } = await import('../live/index.ts');
+    return runLiveCommand(words, io);
   }
   const [family, sub, ...args] = words;
   if (family === 'cluster') {
