@@ -186,9 +186,9 @@ for (const c of selection) {
     const config = withDevices(c.devices.map((d) => ({ ...d, params: { ...d.params, log: f.log } })));
     const r = await f.runner.fence(c.target ?? 'rsha1', 'reboot', config);
     t.is(r.ok, c.ok);
-    if (r.ok) t.is<string | undefined>(r.device, c.device);
+    if (r.ok) t.deepEqual({ device: r.device }, { device: c.device });
     else {
-      t.is<boolean | undefined>(r.noDevice, c.noDevice);
+      t.deepEqual({ noDevice: r.noDevice }, { noDevice: c.noDevice });
       t.regex(r.reason, c.reason ?? /./);
     }
     const calls = await f.calls();
