@@ -178,7 +178,7 @@ export function buildActions(
           const p = plans.get(inst.label);
           if (!p) continue;
           if (started && restart(p)) changed = true;
-          if (p.stops.length > 0 && p.start !== null) started = true;
+          if (p.start !== null) started = true;
         }
       }
     }
@@ -186,12 +186,12 @@ export function buildActions(
       // A clone's new instance does not restart what is ordered after it, nor is a clone's
       // running instance restarted by its "first" (observed with crm_simulate).
       if (isCloneId(o.first) || isCloneId(o.then)) continue;
-      // The restart comes from the symmetrical half ("stop then before stop first"): only a
-      // "first" that stops and starts again (restart or move) restarts what runs after it.
+      // Observed with crm_simulate: a start of "first" (fresh, restart or move) restarts a running
+      // "then" only when the order is symmetrical.
       if (!o.symmetrical) continue;
       const firstRestarts = (instancesOf.get(o.first) ?? []).some((i) => {
         const p = plans.get(i.label);
-        return p !== undefined && p.stops.length > 0 && p.start !== null;
+        return p !== undefined && p.start !== null;
       });
       if (!firstRestarts) continue;
       for (const t of instancesOf.get(o.then) ?? []) {
