@@ -34,7 +34,7 @@ import type {
   OperationReport,
 } from './controller-types.ts';
 import { applyMembership } from './membership-facts.ts';
-import { editNode, recordActionOutcome, recordOperation } from './status-recorder.ts';
+import { editNode, opStatusOf, recordActionOutcome, recordOperation } from './status-recorder.ts';
 import { type ActionResult, type RunReport, TransitionRun } from './transition-runner.ts';
 
 const NO_LOG: ControllerLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -143,6 +143,14 @@ export class Controller implements ControllerApi {
           : 'failed';
     // A recurring monitor confirming what is recorded changes nothing.
     if (judgement === 'expected') return;
+    const ignored = this.#staleReport(report);
+    if (ignored !== undefined) {
+      this.#log.info(
+        { node: report.node, rsc: report.rsc, intervalMs: report.intervalMs, why: ignored },
+        'operation result ignored',
+      );
+      return;
+    }
     this.#log.warn(
       {
         node: report.node,
@@ -168,6 +176,33 @@ export class Controller implements ControllerApi {
       { config: this.#config, nowMs: this.#clock.wallNow() },
     );
     this.#changed(`${report.rsc}_${report.operation}_${report.intervalMs} failed on ${report.node}`);
+  }
+
+  /**
+   * Why a recurring monitor's failure is not recorded, if it is not: the monitor is no longer
+   * recorded as running there (the resource was stopped or the monitor cancelled: a late result),
+   * or it repeats the failure already recorded with nothing since (Pacemaker records a recurring
+   * result only when it changes, so one failure episode counts once).
+   */
+  #staleReport(report: OperationReport): string | undefined {
+    if (report.operation !== 'monitor' || report.intervalMs <= 0) return undefined;
+    const node = this.#status.nodes.find((n) => n.name === report.node);
+    const ops = node?.history.find((h) => h.id === report.rsc)?.ops ?? [];
+    const monitor = ops.find((o) => o.id === `${report.rsc}_monitor_${report.intervalMs}`);
+    if (monitor === undefined) return 'the monitor is not recorded as running (stopped or cancelled)';
+    const last = ops.find((o) => o.id === `${report.rsc}_last_failure_0`);
+    const newest = Math.max(...ops.map((o) => o.callId));
+    const rc = report.outcome.rc ?? (report.outcome.status === 'done' ? 0 : 1);
+    if (
+      last !== undefined &&
+      last.callId === newest &&
+      last.operation === 'monitor' &&
+      last.intervalMs === report.intervalMs &&
+      last.rc === rc &&
+      last.opStatus === opStatusOf(report.outcome.status)
+    )
+      return 'the same failure is already recorded';
+    return undefined;
   }
 
   configChanged(config: ClusterConfig): void {

@@ -346,3 +346,34 @@ test('controller: dispose cancels its timer and further events do nothing', asyn
   await h.controller.idle();
   t.is(h.events.length, before);
 });
+
+test('controller: a repeated or late monitor failure is not counted again', async (t) => {
+  const h = harness(t, { config: rsPairWithGroupMeta({ 'migration-threshold': '3' }), nodeName: 'rsha1' });
+  h.controller.membershipChanged(view({ rsha1: 'member', rsha2: 'member' }));
+  await h.controller.idle();
+  const failure = {
+    node: 'rsha1',
+    rsc: 'ClusterIP',
+    operation: 'monitor',
+    intervalMs: 30_000,
+    outcome: { status: 'done' as const, rc: 7 },
+  };
+  const count = (node = 'rsha1'): string | undefined =>
+    h.controller.snapshot().status.nodes.find((n) => n.name === node)?.transientAttributes[
+      'fail-count-ClusterIP#monitor_30000'
+    ];
+  // The monitor reports every failed run; until something else happens it is one failure.
+  h.controller.operationResult(failure);
+  h.controller.operationResult(failure);
+  await h.controller.idle();
+  t.is(count(), '1', 'one failure episode counts once');
+  t.deepEqual(groupOn(h), ['rsha1', 'rsha1', 'rsha1'], 'restarted in place below the threshold');
+  // After the restart, a new failure of the new monitor is a second episode.
+  h.controller.operationResult(failure);
+  await h.controller.idle();
+  t.is(count(), '2');
+  // A late result from a node where the resource was stopped (no monitor recorded) is ignored.
+  h.controller.operationResult({ ...failure, node: 'rsha2' });
+  await h.controller.idle();
+  t.is(count('rsha2'), undefined);
+});
