@@ -338,7 +338,12 @@ export class TwoNodeCluster {
 
   /** Runs `tandem ARGS` against a node's daemon (in its namespace); bounded. */
   tandem(name: string, args: readonly string[], timeoutMs = 20_000): ReturnType<NetnsTopology['exec']> {
-    return this.topology.exec(name, this.profile.cliArgv(this.#launchInfo(name), args), timeoutMs);
+    return this.topology.exec(
+      name,
+      this.profile.cliArgv(args),
+      timeoutMs,
+      this.profile.cliEnv(this.#launchInfo(name)),
+    );
   }
 
   /** Crash: SIGKILL tandemd first, then everything else on the node; its addresses vanish. */

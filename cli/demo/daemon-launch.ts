@@ -42,8 +42,10 @@ export interface DaemonProfile {
   daemonArgv(configPath: string): string[];
   /** The node's local socket (the CLI's way in). */
   socketPath(node: NodeLaunchInfo): string;
-  /** argv of `tandem ARGS` run against this node's daemon. */
-  cliArgv(node: NodeLaunchInfo, args: readonly string[]): string[];
+  /** argv of `tandem ARGS`. */
+  cliArgv(args: readonly string[]): string[];
+  /** The environment that points `tandem` at this node's daemon. */
+  cliEnv(node: NodeLaunchInfo): NodeJS.ProcessEnv;
 }
 
 export const TANDEM_BIN = join(REPO_ROOT, 'bin', 'tandem');
@@ -104,8 +106,11 @@ export function daemonProfile(): DaemonProfile {
       return [TANDEMD_BIN, '--config', configPath];
     },
     socketPath,
-    cliArgv(node, args) {
-      return [TANDEM_BIN, '--socket', socketPath(node), ...args];
+    cliArgv(args) {
+      return [TANDEM_BIN, ...args];
+    },
+    cliEnv(node) {
+      return { ...process.env, TANDEM_SOCKET: socketPath(node) };
     },
   };
 }

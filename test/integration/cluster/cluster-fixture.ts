@@ -25,7 +25,7 @@ export async function startCluster(
   t: ExecutionContext,
   options: FixtureOptions = {},
 ): Promise<RunningCluster> {
-  const created = await TwoNodeCluster.create({ witness: options.witness ?? true, log: (l) => t.log(l) });
+  const created = await TwoNodeCluster.create({ witness: options.witness ?? false, log: (l) => t.log(l) });
   if (!created.ok) throw new Error(`cluster network: ${created.error}`);
   const cluster = created.value;
   t.teardown(() => cluster.dispose());
@@ -106,4 +106,24 @@ export async function diagnostics(cluster: TwoNodeCluster): Promise<string> {
     parts.push(`--- tandemd log on ${name} ---\n${await cluster.logTail(name, 20)}`);
   }
   return parts.join('\n');
+}
+
+/** Samples where the group is not exactly on `node` (IP and stand-in), compactly, at most 8. */
+export function offNode(samples: readonly Sample[], node: string): string[] {
+  return samples
+    .filter((s) => s.ip.join() !== node || s.standin.join() !== node)
+    .slice(0, 8)
+    .map(formatSample);
+}
+
+/** Samples where parts of the group run on more than one node, compactly, at most 8. */
+export function onBothNodes(samples: readonly Sample[]): string[] {
+  return samples
+    .filter((s) => new Set([...s.ip, ...s.standin]).size > 1)
+    .slice(0, 8)
+    .map(formatSample);
+}
+
+export function formatSample(s: Sample): string {
+  return `+${s.atMs}ms ip=[${s.ip.join(',')}] standin=[${s.standin.join(',')}]`;
 }

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { measureFailover } from '../../../cli/demo/index.ts';
 
-import { diagnostics, observe, startCluster } from './cluster-fixture.ts';
+import { diagnostics, offNode, observe, startCluster } from './cluster-fixture.ts';
 
 test('crash of the active node: failover under 3 s, the returning node does not take the group back', async (t) => {
   const { cluster, active, other } = await startCluster(t);
@@ -27,7 +27,7 @@ test('crash of the active node: failover under 3 s, the returning node does not 
   const restarted = await cluster.startDaemon(active);
   if (!restarted.ok) return t.fail(restarted.error);
   const samples = await observe(cluster, 4000);
-  const moved = samples.filter((s) => s.ip.join() !== other || s.standin.join() !== other);
+  const moved = offNode(samples, other);
   t.deepEqual(moved, [], `the group left ${other} after ${active} returned\n${await diagnostics(cluster)}`);
   t.is(cluster.standinPid(other), standinPid, 'abiquo-tomcat was not restarted on the survivor');
 });

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 
-import { diagnostics, observe, startCluster } from './cluster-fixture.ts';
+import { diagnostics, offNode, observe, startCluster } from './cluster-fixture.ts';
 
 test('a restarted daemon does not bounce its resources', async (t) => {
   const { cluster, active } = await startCluster(t);
@@ -20,7 +20,7 @@ test('a restarted daemon does not bounce its resources', async (t) => {
   if (!restarted.ok) return t.fail(restarted.error);
   const samples = await observe(cluster, 4000);
   t.deepEqual(
-    samples.filter((s) => s.ip.join() !== active || s.standin.join() !== active),
+    offNode(samples, active),
     [],
     `the group moved or stopped after the restart\n${await diagnostics(cluster)}`,
   );

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { waitFor } from '../resource-agents/support.ts';
 
-import { diagnostics, observe, startCluster, waitForGroupOn } from './cluster-fixture.ts';
+import { diagnostics, offNode, observe, startCluster, waitForGroupOn } from './cluster-fixture.ts';
 
 test('a failing monitor: the killed abiquo-tomcat is recovered', async (t) => {
   const { cluster, active } = await startCluster(t);
@@ -38,7 +38,7 @@ test('standby moves the group; unstandby does not bring it back', async (t) => {
   t.is(unstandby.code, 0, unstandby.stderr);
   const samples = await observe(cluster, 3000);
   t.deepEqual(
-    samples.filter((s) => s.ip.join() !== other || s.standin.join() !== other),
+    offNode(samples, other),
     [],
     `the group failed back to ${active}\n${await diagnostics(cluster)}`,
   );

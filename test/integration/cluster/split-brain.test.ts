@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 
-import { diagnostics, observe, startCluster } from './cluster-fixture.ts';
+import { diagnostics, onBothNodes, observe, startCluster } from './cluster-fixture.ts';
 
 test('cut link between the nodes with the Redis witness: never both active', async (t) => {
   const { cluster } = await startCluster(t, { witness: true });
@@ -15,7 +15,7 @@ test('cut link between the nodes with the Redis witness: never both active', asy
   const healed = await cluster.topology.heal();
   if (!healed.ok) return t.fail(healed.error);
   const after = await observe(cluster, 3000);
-  const both = [...during, ...after].filter((s) => new Set([...s.ip, ...s.standin]).size > 1);
+  const both = onBothNodes([...during, ...after]);
   t.deepEqual(both, [], `both nodes active at some sample\n${await diagnostics(cluster)}`);
   t.log(`samples: ${during.length} during the cut, ${after.length} after healing`);
   const last = during.at(-1);
