@@ -15,6 +15,7 @@ import { fail, ok } from '../cib/result.ts';
 import { writeFileAtomic } from '../cib/atomic-write.ts';
 import { toCibXml } from '../cib/cib-xml-export.ts';
 import { parseCibXml } from '../cib/cib-xml-import.ts';
+import { parseIsoTimeMs } from '../cib/iso-time.ts';
 import type { ScheduleInput } from '../scheduler/types.ts';
 
 export interface PeInputStore {
@@ -22,9 +23,21 @@ export interface PeInputStore {
   save(input: ScheduleInput): Promise<string>;
 }
 
-/** The CIB XML of a scheduler input, with `execution-date` (whole seconds of `now`). */
+/**
+ * The CIB XML of a scheduler input, with `execution-date` (whole seconds of `now`). Location
+ * constraints that had expired at `now` are left out (the scheduler ignored them; CIB XML has no
+ * `expires`, so exported they would apply on replay); unexpired ones apply at that time anyway.
+ */
 export function peInputXml(input: ScheduleInput): string {
-  const xml = toCibXml(input.config, input.status);
+  const location = input.config.constraints.location.filter((l) => {
+    const at = l.expires === undefined ? undefined : parseIsoTimeMs(l.expires);
+    return at === undefined || at > input.now;
+  });
+  const config =
+    location.length === input.config.constraints.location.length
+      ? input.config
+      : { ...input.config, constraints: { ...input.config.constraints, location } };
+  const xml = toCibXml(config, input.status);
   const seconds = Math.floor(input.now / 1000);
   return xml.replace(/<cib\b/, `<cib execution-date="${seconds}"`);
 }

@@ -164,3 +164,39 @@ test('pe-input store: numbers after the highest file present, keeps at most maxF
   if (last.ok) t.is(last.value.now, 1_750_000_002_000);
   t.false((await readFile(join(dir, 'pe-input-9.xml'), 'utf8')).includes('.tmp'));
 });
+
+test('pe-input: a move that had expired is left out, so the replay decides as the DC did', (t) => {
+  const { config, status } = rsPair();
+  const now = Date.UTC(2026, 10, 23, 21, 0, 0);
+  const withMoves = structuredClone(config);
+  withMoves.constraints.location.push(
+    {
+      id: 'cli-prefer-abiquo_rs',
+      rsc: 'abiquo_rs',
+      node: 'rsha2',
+      score: 1_000_000,
+      expires: '2026-11-23T20:00:00Z',
+    },
+    {
+      id: 'cli-ban-ping-clone-on-rsha2',
+      rsc: 'ping-clone',
+      node: 'rsha2',
+      score: -1_000_000,
+      expires: '2026-11-23T22:00:00Z',
+    },
+  );
+  const xml = peInputXml({ config: withMoves, status, now });
+  t.false(xml.includes('cli-prefer-abiquo_rs'));
+  t.true(xml.includes('cli-ban-ping-clone-on-rsha2'));
+  const back = parsePeInputXml(xml);
+  if (!back.ok) return t.fail(back.error);
+  const live = schedule({ config: withMoves, status, now });
+  t.deepEqual(
+    schedule(back.value).actions.map((a) => a.id),
+    live.actions.map((a) => a.id),
+  );
+  t.true(
+    live.actions.some((a) => a.id === 'stop ping:1 rsha2'),
+    'the unexpired ban applies',
+  );
+});
