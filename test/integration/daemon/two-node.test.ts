@@ -1,0 +1,206 @@
+/**
+ * Two real tandemd processes on loopback (own ports, temp state dirs, the built-in Dummy agent):
+ * they form a cluster and elect a DC; `tandem status` shows both online and the resource started
+ * once; a configuration command typed on the non-DC node is applied by the DC and replicated;
+ * killing the active tandemd (SIGKILL, by PID) moves the resource to the other node (the time is
+ * measured and printed). Every process is killed and every file removed in teardown.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import test, { type ExecutionContext } from 'ava';
+import { emptyConfig, saveConfigFile, type ClusterConfig } from '../../../coordinator/cib/index.ts';
+import { createKeyFile, LocalTransportClient } from '../../../coordinator/transport/index.ts';
+import { buildStatus, type StatusDocument } from '../../../cli/status/index.ts';
+import type { StatusSnapshot } from '../../../daemon/status-snapshot.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Node {
+  name: string;
+  dir: string;
+  socket: string;
+  conf: string;
+  child?: ChildProcess;
+  exited?: Promise<void>;
+}
+
+function startDaemon(t: ExecutionContext, node: Node): void {
+  const child = spawn(join(root, 'bin', 'tandemd'), ['--config', node.conf], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  node.child = child;
+  node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+      process.kill(child.pid, 'SIGKILL');
+    await node.exited;
+    if (stderr !== '') t.log(`${node.name} stderr: ${stderr.slice(0, 500)}`);
+  });
+}
+
+async function status(node: Node): Promise<StatusDocument | undefined> {
+  const client = new LocalTransportClient(node.socket);
+  try {
+    const r = await client.status({ localOnly: false }, 1000);
+    if (!r.ok) return undefined;
+    return buildStatus(JSON.parse(r.value.statusJson) as StatusSnapshot).document;
+  } finally {
+    client.close();
+  }
+}
+
+async function until<T>(
+  what: string,
+  deadlineMs: number,
+  probe: () => Promise<T | undefined>,
+  intervalMs = 25,
+): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+}
+
+function placement(doc: StatusDocument, rsc: string): string[] {
+  return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
+}
+
+test('two tandemd: cluster forms, resource runs once, live edit replicates, crash of the active node fails over', async (t) => {
+  t.timeout(90_000);
+  const base = await mkdtemp(join(tmpdir(), `tandem-2node-${process.pid}-`));
+  t.teardown(() => rm(base, { recursive: true, force: true }));
+  const keyFile = join(base, 'cluster.key');
+  await createKeyFile(keyFile);
+  const ports = [await freePort(), await freePort()];
+  const names = ['node1', 'node2'];
+  const config: ClusterConfig = {
+    ...emptyConfig('it', names),
+    properties: { 'stonith-enabled': 'false' },
+    resources: [
+      {
+        kind: 'primitive',
+        id: 'd1',
+        agent: { standard: 'ocf', provider: 'tandem', type: 'Dummy' },
+        instanceAttributes: {},
+        metaAttributes: {},
+        operations: [{ name: 'monitor', intervalMs: 1000, timeoutMs: 5000 }],
+      },
+    ],
+    version: { adminEpoch: 0, epoch: 1, numUpdates: 0 },
+  };
+  const nodes: Node[] = [];
+  for (let i = 0; i < 2; i++) {
+    const name = names[i] ?? '';
+    const other = names[1 - i] ?? '';
+    const dir = join(base, name);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await saveConfigFile(join(dir, 'cib.json'), config);
+    const socket = join(dir, 'tandemd.sock');
+    const conf = join(base, `${name}.conf`);
+    await writeFile(
+      conf,
+      [
+        'cluster = it',
+        `node = ${name}`,
+        `listen = 127.0.0.1:${ports[i] ?? 0}`,
+        `peer.${other} = 127.0.0.1:${ports[1 - i] ?? 0}`,
+        `keyFile = ${keyFile}`,
+        `stateDir = ${dir}`,
+        `socket = ${socket}`,
+        `agentStateDir = ${join(dir, 'rsc')}`,
+        `log = ${join(dir, 'tandemd.log')}`,
+        '',
+      ].join('\n'),
+    );
+    nodes.push({ name, dir, socket, conf });
+  }
+  for (const n of nodes) startDaemon(t, n);
+  const [n1, n2] = nodes;
+  if (n1 === undefined || n2 === undefined) throw new Error('two nodes');
+
+  // Both online, a DC, d1 started exactly once.
+  const formed = await until('both nodes online and d1 started', 45_000, async () => {
+    const doc = await status(n2);
+    if (doc === undefined || doc.cluster.dc === null) return undefined;
+    if (!doc.nodes.every((n) => n.online)) return undefined;
+    return placement(doc, 'd1').length === 1 ? doc : undefined;
+  });
+  t.deepEqual(
+    formed.nodes.map((n) => n.name),
+    names,
+  );
+  t.true(formed.cluster.quorum.quorate);
+  const active = placement(formed, 'd1')[0] ?? '';
+  t.true(names.includes(active));
+
+  // The real CLI, crm_mon layout.
+  const env = { ...process.env, TANDEM_SOCKET: n1.socket };
+  const text = await run(join(root, 'bin', 'tandem'), ['status'], { env });
+  t.regex(text.stdout, /^Cluster Summary:$/m);
+  t.regex(text.stdout, /Current DC: node\d \(version [^)]+\) - partition with quorum/);
+  t.regex(text.stdout, /^ {2}\* Online: \[ node1 node2 \]$/m);
+  t.regex(text.stdout, new RegExp(`d1\\t\\(ocf:tandem:Dummy\\):\\t Started ${active}`));
+
+  // A live edit on the non-DC node goes to the DC and reaches both stores.
+  const nonDc = formed.cluster.dc === 'node1' ? n2 : n1;
+  await run(join(root, 'bin', 'tandem'), ['property', 'set', 'cluster-recheck-interval=5min'], {
+    env: { ...process.env, TANDEM_SOCKET: nonDc.socket },
+  });
+  for (const n of nodes) {
+    await until(`the edit replicated to ${n.name}`, 10_000, async () => {
+      const stored = JSON.parse(await readFile(join(n.dir, 'cib.json'), 'utf8')) as ClusterConfig;
+      return stored.properties['cluster-recheck-interval'] === '5min' ? true : undefined;
+    });
+  }
+
+  // Crash of the active node's daemon.
+  const victim = nodes.find((n) => n.name === active);
+  const survivor = nodes.find((n) => n.name !== active);
+  if (victim?.child?.pid === undefined || survivor === undefined) throw new Error('victim');
+  const killedAt = performance.now();
+  process.kill(victim.child.pid, 'SIGKILL');
+  await victim.exited;
+  const after = await until(
+    `d1 started on ${survivor.name}`,
+    15_000,
+    async () => {
+      const doc = await status(survivor);
+      return doc !== undefined && placement(doc, 'd1').join() === survivor.name ? doc : undefined;
+    },
+    10,
+  );
+  const failoverMs = Math.round(performance.now() - killedAt);
+  t.log(`failover after SIGKILL of the active tandemd: ${failoverMs} ms`);
+  console.log(
+    `[two-node] failover after SIGKILL of the active tandemd (${active} -> ${survivor.name}): ${failoverMs} ms`,
+  );
+  t.is(after.cluster.dc, survivor.name);
+  t.false(after.nodes.find((n) => n.name === active)?.online ?? true);
+  t.true(failoverMs < 5000, `failover took ${failoverMs} ms`);
+  // The survivor's Dummy state file exists (started for real there).
+  t.true((await readdir(join(survivor.dir, 'rsc')).catch(() => [] as string[])).length > 0);
+});
