@@ -21,3 +21,5 @@ export type { QuorumInput } from './quorum.ts';
 export { computeQuorum, resolveQuorumOptions } from './quorum.ts';
 export type { MembershipOptions } from './membership.ts';
 export { Membership, MembershipConfigError } from './membership.ts';
+export type { SafetyInput, SafetyProfile } from './safety.ts';
+export { safetyProfile } from './safety.ts';
