@@ -7,6 +7,7 @@ import type { ClusterConfig } from '../../../coordinator/cib/index.ts';
 import {
   Controller,
   type ControllerOptions,
+  banResource,
   FilePeInputStore,
   type MembershipView,
   RecordingActionSink,
@@ -376,4 +377,24 @@ test('controller: a repeated or late monitor failure is not counted again', asyn
   h.controller.operationResult({ ...failure, node: 'rsha2' });
   await h.controller.idle();
   t.is(count('rsha2'), undefined);
+});
+
+test('controller: a failed stop without fencing blocks the group in place and stops asking', async (t) => {
+  const h = harness(t, { config: rsPair().config, nodeName: 'rsha1' });
+  h.controller.membershipChanged(view({ rsha1: 'member', rsha2: 'member' }));
+  await h.controller.idle();
+  h.inner.script('stop tomcat-service rsha1', { status: 'timeout', exitReason: 'stop timed out' });
+  const banned = banResource(rsPair().config, 'abiquo_rs', 'rsha1');
+  if (!banned.ok) return t.fail(banned.error);
+  const before = h.events.length;
+  h.controller.configChanged(banned.value);
+  await h.controller.idle();
+  const rsha1 = h.controller.snapshot().status.nodes.find((n) => n.name === 'rsha1');
+  t.is(rsha1?.transientAttributes['fail-count-tomcat-service#stop_0'], 'INFINITY');
+  const tomcat = h.controller.snapshot().transition?.resources.find((r) => r.rsc === 'tomcat-service');
+  t.deepEqual(tomcat?.flags.includes('blocked'), true);
+  t.deepEqual(tomcat?.current, ['rsha1']);
+  t.true(settled(h), 'no further actions: the group waits for a cleanup');
+  t.true(h.events.length - before <= 3, `${h.events.length - before} transitions`);
+  t.false(h.sink.ids.includes('start vm_repository rsha2'));
 });
