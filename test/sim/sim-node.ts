@@ -75,9 +75,7 @@ export class SimNode {
   readonly events: { at: number; what: string }[] = [];
   running = false;
   crashed = false;
-  membership!: Membership;
-  lease!: LeaseKeeper;
-  keeper: WitnessKeeper | undefined;
+  #parts: { membership: Membership; lease: LeaseKeeper; keeper: WitnessKeeper | undefined };
   #o: SimNodeOptions;
   #boots = 0;
   #targets: string[] = [];
@@ -93,7 +91,19 @@ export class SimNode {
       1000 * (options.membership.nodes.indexOf(options.name) + 1),
     );
     options.net.attach(this.name, this.clock);
-    this.boot();
+    this.#parts = this.#create();
+  }
+
+  get membership(): Membership {
+    return this.#parts.membership;
+  }
+
+  get lease(): LeaseKeeper {
+    return this.#parts.lease;
+  }
+
+  get keeper(): WitnessKeeper | undefined {
+    return this.#parts.keeper;
   }
 
   get baseNow(): number {
@@ -101,6 +111,10 @@ export class SimNode {
   }
 
   boot(): void {
+    this.#parts = this.#create();
+  }
+
+  #create(): { membership: Membership; lease: LeaseKeeper; keeper: WitnessKeeper | undefined } {
     const o = this.#o;
     this.#boots++;
     this.crashed = false;
@@ -114,16 +128,17 @@ export class SimNode {
     link.onMessage((from, msg) => {
       if (msg.kind === 'dc-request') this.#onRequest(from, msg);
     });
-    this.membership = new Membership({
+    const membership = new Membership({
       config: { ...o.membership, self: this.name, incarnation: `${this.name}-boot${this.#boots}` },
       clock: this.clock,
       link: membershipLink,
     });
-    this.lease = new LeaseKeeper({
+    const lease = new LeaseKeeper({
       clock: this.clock,
       marginMs: o.leaseMarginMs ?? 150,
       onDemote: (reason) => this.#stop(reason),
     });
+    let keeper: WitnessKeeper | undefined;
     if (o.witnessServer !== undefined) {
       const witness = new MemoryWitness({
         server: o.witnessServer,
@@ -132,16 +147,18 @@ export class SimNode {
         driftMarginMs: o.witnessDriftMarginMs ?? 50,
         ...(o.witnessReachable === undefined ? {} : { reachable: o.witnessReachable }),
       });
-      this.keeper = new WitnessKeeper({
+      keeper = new WitnessKeeper({
         witness,
         clock: this.clock,
         owner: `${this.name}-boot${this.#boots}`,
-        onChange: (v) => this.membership.setWitnessValidUntil(v),
+        onChange: (v) => membership.setWitnessValidUntil(v),
       });
     }
-    this.membership.onChange(() => this.control());
-    this.membership.start();
+    this.#parts = { membership, lease, keeper };
+    membership.onChange(() => this.control());
+    membership.start();
     this.#arm();
+    return this.#parts;
   }
 
   /** Power off: resources die with the node; every timer and subscription is gone. */
@@ -153,7 +170,6 @@ export class SimNode {
     this.membership.dispose();
     this.lease.dispose();
     this.keeper?.dispose();
-    this.keeper = undefined;
     this.clock.reset();
     this.#o.net.setUp(this.name, false);
   }
