@@ -31,7 +31,12 @@ import {
   type NodeState,
   type ResourceHistory,
 } from '../coordinator/cib/index.ts';
-import { Controller, FilePeInputStore, type OperationReport } from '../coordinator/controller/index.ts';
+import {
+  CONTROLLER_FEATURE_SET,
+  Controller,
+  FilePeInputStore,
+  type OperationReport,
+} from '../coordinator/controller/index.ts';
 import { Membership, type MembershipView } from '../coordinator/membership/index.ts';
 import { ConfigStore, Replicator, versionNumber, type ReplicaLink } from '../coordinator/store/index.ts';
 import {
@@ -451,6 +456,8 @@ export class TandemNode {
     return {
       dc: this.config.node,
       haveQuorum: view.quorate,
+      // Per-operation fail counts (fail-count-RSC#OP_INTERVAL) are read from feature set 3.0.13 on.
+      crmFeatureSet: CONTROLLER_FEATURE_SET,
       nodes: nodes.filter((n): n is NodeState => n !== undefined),
     };
   }
@@ -724,6 +731,7 @@ export class TandemNode {
     const now = this.#clock.monoNow();
     const localStatus: ClusterStatus = status ?? {
       haveQuorum: view.quorate,
+      crmFeatureSet: CONTROLLER_FEATURE_SET,
       nodes: view.nodes.map((n) =>
         n.name === this.config.node
           ? memberState(n.name, this.#executor.histories(), this.#attrs.all())

@@ -210,8 +210,13 @@ export function buildStatus(snapshot: StatusSnapshot): BuiltStatus {
 
   const failures = failuresOf(snapshot);
   const notRunning: StatusDocument['notRunning'] = [];
+  // Not running, or not going to run once the DC's transition is done (a failed start being
+  // stopped), or blocked: say why.
+  const placedNext = new Map(transition.resources.map((v) => [`${v.rsc}\0${v.instance}`, v]));
   for (const r of resources) {
-    if (r.role === 'Started' || r.disabled || notRunning.some((n) => n.rsc === r.id)) continue;
+    const next = placedNext.get(`${r.id}\0${r.instance}`);
+    const staying = r.role === 'Started' && next?.next !== null && !r.blocked;
+    if (staying || r.disabled || notRunning.some((n) => n.rsc === r.id)) continue;
     const reasons = transition.explanation.reasons.filter(
       (x) => x.rsc === r.id || x.rsc === r.instance || x.rsc === r.group || x.rsc === r.clone,
     );
