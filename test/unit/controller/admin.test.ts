@@ -16,6 +16,7 @@ import {
   setStandby,
 } from '../../../coordinator/controller/index.ts';
 import { schedule } from '../../../coordinator/scheduler/index.ts';
+import { parseIsoTimeMs } from '../../../coordinator/cib/iso-time.ts';
 import { placement, rsPair } from './support.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 20, 0, 0);
@@ -188,3 +189,17 @@ test('cleanup forgets failed resources only (refresh: all), then the scheduler r
   );
   t.true(all.value.cleaned.every((c) => c.node === 'rsha2'));
 });
+
+const isoCases: [string, number | undefined][] = [
+  ['2026-11-23T20:05:00Z', Date.UTC(2026, 10, 23, 20, 5, 0)],
+  ['2026-11-23 20:05:00+01:00', Date.UTC(2026, 10, 23, 19, 5, 0)],
+  ['2000-02-29T00:00:00.5Z', Date.UTC(2000, 1, 29) + 500],
+  ['1970-01-01T00:00', 0],
+  ['2026-13-01T00:00Z', undefined],
+  ['tomorrow', undefined],
+];
+for (const [text, ms] of isoCases) {
+  test(`expires times parse without Date: ${text}`, (t) => {
+    t.is(parseIsoTimeMs(text), ms);
+  });
+}
