@@ -61,6 +61,7 @@ export class Membership {
   readonly #peers = new Map<NodeName, PeerRecord>();
   readonly #sentAt = new Map<number, number>();
   readonly #listeners: ((e: MembershipEvent) => void)[] = [];
+  readonly #quorumListeners: ((view: MembershipView) => void)[] = [];
   #seq = 0;
   #configVersion: number;
   #active = false;
@@ -142,6 +143,22 @@ export class Membership {
       dispose: () => {
         const i = this.#listeners.indexOf(cb);
         if (i >= 0) this.#listeners.splice(i, 1);
+      },
+    };
+  }
+
+  /**
+   * Called whenever `quorum.validUntil` or `quorate` changes, i.e. on nearly every heartbeat:
+   * feed `LeaseKeeper.renew(view.quorum.validUntil)` from here. (`onChange` 'view' events fire only
+   * when membership, agreement, quorum state or the DC change, so a lease renewed only from them
+   * runs out in steady state.) Runs before the `onChange` listeners of the same update.
+   */
+  onQuorum(cb: (view: MembershipView) => void): Subscription {
+    this.#quorumListeners.push(cb);
+    return {
+      dispose: () => {
+        const i = this.#quorumListeners.indexOf(cb);
+        if (i >= 0) this.#quorumListeners.splice(i, 1);
       },
     };
   }
@@ -235,6 +252,7 @@ export class Membership {
     this.#expiryTimer?.cancel();
     this.#sub?.dispose();
     this.#listeners.length = 0;
+    this.#quorumListeners.length = 0;
   }
 
   #sendHeartbeats(): void {
@@ -274,6 +292,9 @@ export class Membership {
     const next = this.#compute();
     this.#view = next;
     this.#armExpiry(next);
+    if (prev.quorum.validUntil !== next.quorum.validUntil || prev.quorate !== next.quorate) {
+      for (const cb of [...this.#quorumListeners]) cb(next);
+    }
     if (!sameView(prev, next)) this.#emit({ kind: 'view', view: next, previous: prev });
     const before = new Map(prev.nodes.map((n) => [n.name, n.state]));
     for (const n of next.nodes) {

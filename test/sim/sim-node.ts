@@ -155,6 +155,8 @@ export class SimNode {
       });
     }
     this.#parts = { membership, lease, keeper };
+    // The lease follows every quorum renewal (not only view changes), as tandemd must wire it.
+    membership.onQuorum((v) => lease.renew(v.quorum.validUntil));
     membership.onChange(() => this.control());
     membership.start();
     this.#arm();

@@ -216,3 +216,20 @@ test('the view is agreed when every member reports it; the lowest name becomes D
   clock.advance(10);
   t.is(m.view().maxConfigVersion, 0);
 });
+
+test('onQuorum fires on every change of quorum.validUntil; view events do not', (t) => {
+  const { clock, m, events } = setup();
+  t.teardown(() => m.dispose());
+  const ends: number[] = [];
+  m.onQuorum((v) => ends.push(v.quorum.validUntil));
+  const ack = (seq: number): Heartbeat =>
+    hb({ node: 'b', seq, view: ['a', 'b'], acks: [{ node: 'a', incarnation: 'a-1', seq }] });
+  m.onHeartbeat('b', ack(0));
+  const viewEvents = events.filter((e) => e.kind === 'view').length;
+  clock.advance(100);
+  m.onHeartbeat('b', ack(1));
+  clock.advance(100);
+  m.onHeartbeat('b', ack(2));
+  t.deepEqual(ends, [400, 500, 600]);
+  t.is(events.filter((e) => e.kind === 'view').length, viewEvents, 'a renewal alone is not a view change');
+});
