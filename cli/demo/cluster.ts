@@ -320,6 +320,31 @@ export class TwoNodeCluster {
     return this.#daemons.get(name);
   }
 
+  /**
+   * Waits (bounded) until every node's daemon reports every node as a member, quorate, with the
+   * same DC — a rejoined node has been seen by its peer, so the next fault starts from a whole
+   * cluster.
+   */
+  async waitForMembership(timeoutMs: number): Promise<boolean> {
+    return waitFor(
+      async () => {
+        const dcs = new Set<string>();
+        for (const name of NODE_NAMES) {
+          if (this.#daemons.get(name) === undefined) return false;
+          const r = await this.#client(name).status({ localOnly: false }, 2000);
+          if (!r.ok) return false;
+          const snap = parseSnapshot(r.value.statusJson);
+          if (snap === undefined || !snap.quorate || snap.dc === '') return false;
+          if (!NODE_NAMES.every((n) => snap.members.includes(n))) return false;
+          dcs.add(snap.dc);
+        }
+        return dcs.size === 1;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+
   /** Stops tandemd on a node with SIGTERM (a clean daemon stop, not a cluster stop) and waits. */
   async stopDaemon(name: string, timeoutMs = 15_000): Promise<Result<number | string>> {
     const proc = this.#daemons.get(name);
@@ -438,6 +463,25 @@ export class TwoNodeCluster {
     this.#daemons.clear();
     await this.topology.dispose();
     if (this.redis !== undefined) await this.redis.stop();
+  }
+}
+
+/** The few status fields the harness reads (daemon/status-snapshot.ts), checked by shape. */
+function parseSnapshot(json: string): { quorate: boolean; dc: string; members: string[] } | undefined {
+  try {
+    const v = JSON.parse(json) as {
+      quorum?: { quorate?: unknown };
+      membership?: Array<{ name?: unknown; state?: unknown }>;
+      answeredBy?: unknown;
+      source?: unknown;
+    };
+    const members = (v.membership ?? [])
+      .filter((m) => m.state === 'member' && typeof m.name === 'string')
+      .map((m) => String(m.name));
+    const dc = v.source === 'dc' && typeof v.answeredBy === 'string' ? v.answeredBy : '';
+    return { quorate: v.quorum?.quorate === true, dc, members };
+  } catch {
+    return undefined;
   }
 }
 

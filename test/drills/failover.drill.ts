@@ -76,7 +76,7 @@ async function activeWithin(cluster: TwoNodeCluster, timeoutMs: number): Promise
 async function round(
   cluster: TwoNodeCluster,
   scenario: Scenario,
-): Promise<{ ms: number } | { error: string }> {
+): Promise<{ ms: number; error?: string } | { error: string }> {
   const active = await activeWithin(cluster, 20_000);
   if (active === undefined) return { error: 'the group is not running before the round' };
   const other = NODE_NAMES.find((n) => n !== active) ?? 'rsha2';
@@ -96,6 +96,9 @@ async function round(
     if (!healed.ok) return { error: healed.error };
   }
   if (!measured.ok) return { error: `${active} → ${other}: ${measured.error}` };
+  if (!(await cluster.waitForMembership(20_000))) {
+    return { ms: measured.value.failoverMs, error: `${active} did not rejoin within 20 s` };
+  }
   return { ms: measured.value.failoverMs };
 }
 
@@ -138,9 +141,15 @@ async function main(): Promise<number> {
         if ('ms' in out) {
           r.times.push(out.ms);
           log(`drill: ${scenario} #${i}: ${Math.round(out.ms)} ms`);
+          if (out.error !== undefined) {
+            r.errors.push(out.error);
+            log(`drill: ${scenario} #${i}: then FAILED: ${out.error}`);
+          }
         } else {
           r.errors.push(out.error);
           log(`drill: ${scenario} #${i}: FAILED: ${out.error}`);
+          for (const n of NODE_NAMES) log(`--- tandemd log on ${n} ---\n${await cluster.logTail(n, 25)}`);
+          break;
         }
       }
     }
@@ -164,10 +173,13 @@ async function main(): Promise<number> {
   if (parsed.json) {
     process.stdout.write(`${JSON.stringify({ witness: parsed.witness, rows }, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ['scenario', 'runs', 'ok', 'median ms', 'min ms', 'max ms'] });
+    const table = new Table({
+      head: ['scenario', 'runs', 'ok', 'median ms', 'min ms', 'max ms'],
+      style: { head: [], border: [] },
+    });
     for (const row of rows) {
       const f = (v: number): string => (Number.isNaN(v) ? '-' : String(Math.round(v)));
-      table.push([row.scenario, row.n + row.failed, row.n, f(row.median), f(row.min), f(row.max)]);
+      table.push([row.scenario, parsed.runs, row.n, f(row.median), f(row.min), f(row.max)]);
     }
     process.stdout.write(
       `failover drill (witness: ${parsed.witness ? 'Redis' : 'none'})\n${table.toString()}\n`,

@@ -48,6 +48,9 @@ export async function startCluster(
       `the group did not start: ${status.stdout}${status.stderr}\n--- rsha1 ---\n${await cluster.logTail('rsha1')}\n--- rsha2 ---\n${await cluster.logTail('rsha2')}`,
     );
   }
+  if (!(await cluster.waitForMembership(20_000))) {
+    throw new Error(`the nodes did not agree on membership\n${await diagnostics(cluster)}`);
+  }
   return { cluster, active, other: NODE_NAMES.find((n) => n !== active) ?? 'rsha2' };
 }
 

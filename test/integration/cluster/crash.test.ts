@@ -26,6 +26,7 @@ test('crash of the active node: failover under 3 s, the returning node does not 
   if (!revived.ok) return t.fail(revived.error);
   const restarted = await cluster.startDaemon(active);
   if (!restarted.ok) return t.fail(restarted.error);
+  t.true(await cluster.waitForMembership(20_000), `${active} did not rejoin\n${await diagnostics(cluster)}`);
   const samples = await observe(cluster, 4000);
   const moved = offNode(samples, other);
   t.deepEqual(moved, [], `the group left ${other} after ${active} returned\n${await diagnostics(cluster)}`);

@@ -18,6 +18,7 @@ test('a restarted daemon does not bounce its resources', async (t) => {
   t.true(await cluster.hasFloatingIp(active), 'the floating IP survives the daemon stop');
   const restarted = await cluster.startDaemon(active);
   if (!restarted.ok) return t.fail(restarted.error);
+  t.true(await cluster.waitForMembership(20_000), `${active} did not rejoin\n${await diagnostics(cluster)}`);
   const samples = await observe(cluster, 4000);
   t.deepEqual(
     offNode(samples, active),
