@@ -16,7 +16,10 @@
  * entry may be present and is ignored), keyFile [/etc/tandem/cluster.key], stateDir
  * [/var/lib/tandem], socket [/run/tandem/tandemd.sock], ocfRoot [/usr/lib/ocf], lsbDir
  * [/etc/init.d], agentStateDir [/run/resource-agents], heartbeatIntervalMs [100], peerTimeoutMs
- * [400], witness [none] (none | redis://HOST:PORT), witnessLeaseMs [1000], twoNode, waitForAll
+ * [400], witness [none] (none | redis://HOST:PORT), witnessLeaseMs [1000], restartHoldMs [15000]
+ * (how long peers keep a SIGTERM-restarted node's resources in place), dcDeadtimeMs [max(2000,
+ * 5 × peerTimeoutMs)] (a just-started node without quorum waits this long before acting as DC),
+ * twoNode, waitForAll
  * (votequorum; defaults from membership), log [stdout] (stdout | stderr | a file path),
  * logLevel [info].
  */
@@ -38,6 +41,10 @@ export interface DaemonConfig {
   peerTimeoutMs?: number;
   witness: 'none' | { kind: 'redis'; host: string; port: number };
   witnessLeaseMs?: number;
+  /** How long peers keep a restarting node's resources where they are (SIGTERM restart). */
+  restartHoldMs?: number;
+  /** A freshly started node without quorum waits this long for its peers before acting as DC. */
+  dcDeadtimeMs?: number;
   twoNode?: boolean;
   waitForAll?: boolean;
   log: string;
@@ -61,6 +68,8 @@ const KNOWN = new Set([
   'peerTimeoutMs',
   'witness',
   'witnessLeaseMs',
+  'restartHoldMs',
+  'dcDeadtimeMs',
   'twoNode',
   'waitForAll',
   'log',
@@ -158,6 +167,10 @@ export function checkDaemonConfig(raw: Record<string, unknown>, where: string): 
   if (!pt.ok) return pt;
   const wl = num(raw['witnessLeaseMs'], 'witnessLeaseMs', where);
   if (!wl.ok) return wl;
+  const rh = num(raw['restartHoldMs'], 'restartHoldMs', where);
+  if (!rh.ok) return rh;
+  const dd = num(raw['dcDeadtimeMs'], 'dcDeadtimeMs', where);
+  if (!dd.ok) return dd;
   const tn = bool(raw['twoNode'], 'twoNode', where);
   if (!tn.ok) return tn;
   const wfa = bool(raw['waitForAll'], 'waitForAll', where);
@@ -187,6 +200,8 @@ export function checkDaemonConfig(raw: Record<string, unknown>, where: string): 
       ...opt('peerTimeoutMs', pt.value),
       witness,
       ...opt('witnessLeaseMs', wl.value),
+      ...opt('restartHoldMs', rh.value),
+      ...opt('dcDeadtimeMs', dd.value),
       ...opt('twoNode', tn.value),
       ...opt('waitForAll', wfa.value),
       log: str(raw['log']) ?? 'stdout',

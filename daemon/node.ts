@@ -25,6 +25,7 @@ import { MonitorScheduler } from '../agent/monitors/index.ts';
 import { LeaseKeeper, isolationVerdict, takeoverAllowedAt } from '../agent/lease/index.ts';
 import { builtinAgents } from '../resource-agents/index.ts';
 import {
+  fillOpDigests,
   parseConfigJson,
   type ClusterConfig,
   type ClusterStatus,
@@ -64,6 +65,8 @@ import type { StatusSnapshot } from './status-snapshot.ts';
 export type StartResult = { ok: true; value: TandemNode } | { ok: false; error: string };
 
 const FORWARD_TIMEOUT_MS = 30_000;
+const DEFAULT_RESTART_HOLD_MS = 15_000;
+const MAX_RESTART_HOLD_MS = 120_000;
 const NODE_STATE_TIMEOUT_MS = 1_000;
 
 function envelopeOf(config: ClusterConfig, origin: string, dcEpoch: number): ConfigEnvelope {
@@ -84,12 +87,24 @@ function errorReply(message: string, exitCode = 1): CommandReply {
   return { exitCode, stdout: '', stderr: `tandem: ${message}\n` };
 }
 
-/** NodeState for a member, from what its agent reports (history, transient attributes). */
+/**
+ * NodeState for a member, from what its agent reports (history, transient attributes). The
+ * executor's parameter digests are not Pacemaker's op digests, so they are dropped here and
+ * `fillOpDigests` gives each record the digest of the current definition (the DC would otherwise
+ * read every reported operation as run with changed parameters and restart it).
+ */
 function memberState(
   name: string,
-  history: ResourceHistory[],
+  reported: ResourceHistory[],
   attributes: Record<string, string>,
 ): NodeState {
+  const history = reported.map((h) => ({
+    ...h,
+    ops: h.ops.map((op) => {
+      const { opDigest: _executorDigest, ...rest } = op;
+      return rest;
+    }),
+  }));
   return {
     name,
     inCcm: true,
@@ -126,6 +141,14 @@ export class TandemNode {
   #lastChange: number | undefined;
   #probed: Promise<unknown> = Promise.resolve();
   #feedTimer: NodeJS.Timeout | undefined;
+  /** Peers restarting their daemon (resources left running): node → monotonic end of the hold. */
+  readonly #holds = new Map<string, number>();
+  /** What a restarting peer said runs on it (used if this node becomes DC during the hold). */
+  readonly #heldState = new Map<string, NodeState>();
+  #holdTimer: NodeJS.Timeout | undefined;
+  #deadtimeTimer: NodeJS.Timeout | undefined;
+  readonly #startedMono: number;
+  readonly #dcDeadtimeMs: number;
   #stopping = false;
   /** Port the peer server is bound to. */
   port = 0;
@@ -147,6 +170,8 @@ export class TandemNode {
     this.#store = store;
     this.#attrs = attrs;
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
+    this.#startedMono = clock.monoNow();
+    this.#dcDeadtimeMs = config.dcDeadtimeMs ?? Math.max(2000, 5 * (config.peerTimeoutMs ?? 400));
     const nodes = [config.node, ...Object.keys(config.peers)].sort();
 
     this.#executor = new Executor({
@@ -392,9 +417,31 @@ export class TandemNode {
     for (const n of view.nodes) {
       if (n.name !== view.self && n.state === 'member') void this.#replicator.heard(n.name, n.configVersion);
     }
-    if (view.isDc && this.#controller === undefined) void this.#becomeDc(view);
+    if (view.isDc && this.#controller === undefined && this.#mayTakeDc(view)) void this.#becomeDc(view);
     else if (!view.isDc && this.#controller !== undefined) void this.#dropDc('no longer DC');
     else if (view.isDc) this.#feedView(view, previous);
+  }
+
+  /**
+   * Pacemaker's dc-deadtime: a node that has just started and sees only part of the cluster
+   * without quorum does not take the DC role at once (it would stop resources for lack of quorum
+   * while its peers are about to be heard: a daemon restart would bounce them). It waits until
+   * quorate, or every node is seen, or the start-up grace has passed.
+   */
+  #mayTakeDc(view: MembershipView): boolean {
+    if (view.quorate || view.members.length === view.nodes.length) return true;
+    const waitMs = this.#startedMono + this.#dcDeadtimeMs - this.#clock.monoNow();
+    if (waitMs <= 0) return true;
+    if (this.#deadtimeTimer === undefined) {
+      this.#deadtimeTimer = setTimeout(
+        () => {
+          this.#deadtimeTimer = undefined;
+          this.#onView(this.#membership.view(), undefined);
+        },
+        Math.ceil(waitMs) + 1,
+      );
+    }
+    return false;
   }
 
   /**
@@ -412,24 +459,64 @@ export class TandemNode {
       if (joined.length > 0) void this.#replicator.publish(joined);
     }
     const now = this.#clock.monoNow();
+    const held = this.#heldView(view, now);
     let waitMs = 0;
-    for (const n of view.nodes) {
+    for (const n of held.nodes) {
       if ((n.state === 'lost' || n.state === 'unclean') && n.lostAtMono !== undefined) {
         waitMs = Math.max(waitMs, takeoverAllowedAt(n.lostAtMono) - now);
       }
     }
     if (waitMs <= 0) {
-      controller.membershipChanged(view);
+      controller.membershipChanged(held);
       return;
     }
     if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
     this.#feedTimer = setTimeout(() => {
       this.#feedTimer = undefined;
-      if (this.#controller === controller) controller.membershipChanged(this.#membership.view());
+      if (this.#controller === controller)
+        controller.membershipChanged(this.#heldView(this.#membership.view(), this.#clock.monoNow()));
     }, Math.ceil(waitMs));
   }
 
+  /**
+   * The view the controller sees: a peer that announced a daemon restart (its resources keep
+   * running) stays a member while its hold lasts, so its resources are not recovered elsewhere.
+   * The hold ends when it is heard again, or at its deadline (then it is lost like any other).
+   */
+  #heldView(view: MembershipView, now: number): MembershipView {
+    let nextEnd = Infinity;
+    const nodes = view.nodes.map((n) => {
+      const until = this.#holds.get(n.name);
+      if (until === undefined) return n;
+      if (n.state === 'member' || until <= now) {
+        this.#holds.delete(n.name);
+        if (until <= now)
+          this.#log.warn({ peer: n.name }, 'restart hold expired: the node is treated as lost');
+        return n;
+      }
+      nextEnd = Math.min(nextEnd, until);
+      return { ...n, state: 'member' as const };
+    });
+    if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    if (Number.isFinite(nextEnd)) {
+      this.#holdTimer = setTimeout(
+        () => {
+          this.#holdTimer = undefined;
+          this.#feedView(this.#membership.view(), undefined);
+        },
+        Math.ceil(nextEnd - now) + 1,
+      );
+    }
+    return { ...view, nodes };
+  }
+
   async #collectStatus(view: MembershipView): Promise<ClusterStatus> {
+    const now = this.#clock.monoNow();
+    const held = [...this.#holds.entries()]
+      .filter(([name, until]) => until > now && !view.members.includes(name))
+      .map(([name]) => this.#heldState.get(name))
+      .filter((n): n is NodeState => n !== undefined);
     const nodes = await Promise.all(
       view.members.map(async (name): Promise<NodeState | undefined> => {
         if (name === this.config.node) {
@@ -453,13 +540,13 @@ export class TandemNode {
         return memberState(name, history, r.value.attributes);
       }),
     );
-    return {
+    return fillOpDigests(this.#store.current(), {
       dc: this.config.node,
       haveQuorum: view.quorate,
       // Per-operation fail counts (fail-count-RSC#OP_INTERVAL) are read from feature set 3.0.13 on.
       crmFeatureSet: CONTROLLER_FEATURE_SET,
-      nodes: nodes.filter((n): n is NodeState => n !== undefined),
-    };
+      nodes: [...nodes.filter((n): n is NodeState => n !== undefined), ...held],
+    });
   }
 
   async #becomeDc(view: MembershipView): Promise<void> {
@@ -650,6 +737,23 @@ export class TandemNode {
         };
       },
       forward: async (from, req) => this.#forwarded(from, req),
+      restarting: (from, notice) => {
+        const holdMs = Math.min(notice.holdMs, MAX_RESTART_HOLD_MS);
+        this.#holds.set(from, this.#clock.monoNow() + holdMs);
+        try {
+          const history = JSON.parse(
+            notice.historyJson === '' ? '[]' : notice.historyJson,
+          ) as ResourceHistory[];
+          this.#heldState.set(from, memberState(from, history, notice.attributes));
+        } catch {
+          this.#heldState.delete(from);
+        }
+        this.#log.warn(
+          { peer: from, holdMs },
+          'peer restarting its daemon: its resources stay where they are during the hold',
+        );
+        return Promise.resolve({ ok: true, message: '' });
+      },
     };
   }
 
@@ -830,8 +934,28 @@ export class TandemNode {
     this.#stopping = true;
     this.#log.info({ stopResources: options.stopResources }, 'tandemd stopping');
     if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
+    if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
+    if (this.#deadtimeTimer !== undefined) clearTimeout(this.#deadtimeTimer);
     await this.#dropDc('daemon stopping');
     if (options.stopResources) await this.#agent.stopAll(this.#store.current());
+    else if (this.#agent.activeResources().length > 0) {
+      // A restart that leaves resources running: ask the peers not to recover them meanwhile.
+      const holdMs = this.config.restartHoldMs ?? DEFAULT_RESTART_HOLD_MS;
+      await Promise.all(
+        Object.keys(this.config.peers).map((peer) =>
+          this.#clients.restarting(
+            peer,
+            {
+              node: this.config.node,
+              holdMs,
+              historyJson: JSON.stringify(this.#executor.histories()),
+              attributes: this.#attrs.all(),
+            },
+            300,
+          ),
+        ),
+      );
+    }
     if (options.leave === true && options.stopResources) this.#membership.leave();
     this.#membership.dispose();
     this.#witnessKeeper?.dispose();

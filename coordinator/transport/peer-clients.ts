@@ -17,6 +17,7 @@ import {
   type LocalRequest,
   type NodeReport,
   type NodeStateReply,
+  type RestartNotice,
   type RunActionReply,
   type RunActionRequest,
 } from '../../proto/gen/tandem/v1/tandem.ts';
@@ -96,6 +97,7 @@ export class PeerClients {
     invoke: Invoke<Req, Res>,
     req: Req,
     timeoutMs: number,
+    waitForReady = true,
   ): Promise<CallResult<Res>> {
     const client = this.#client(node);
     if (client === undefined) {
@@ -107,19 +109,37 @@ export class PeerClients {
         },
       });
     }
+    const deadline = Date.now() + timeoutMs;
     return new Promise((resolve) => {
-      invoke(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
-        if (err !== null)
-          resolve({ ok: false, error: { code: err.code, message: err.details || err.message } });
-        else if (res === undefined)
-          resolve({ ok: false, error: { code: grpc.status.INTERNAL, message: 'empty reply' } });
-        else resolve({ ok: true, value: res });
+      const send = (): void => {
+        invoke(client, req, new grpc.Metadata(), { deadline }, (err, res) => {
+          if (err !== null)
+            resolve({ ok: false, error: { code: err.code, message: err.details || err.message } });
+          else if (res === undefined)
+            resolve({ ok: false, error: { code: grpc.status.INTERNAL, message: 'empty reply' } });
+          else resolve({ ok: true, value: res });
+        });
+      };
+      // Heartbeats and CLI forwards fail fast (a lost peer is news; a CLI must not hang on a dead
+      // DC); the DC's calls first wait for the channel to (re)connect within their deadline, so a
+      // peer that just came back is not "unreachable" only because the channel was backing off.
+      if (!waitForReady) {
+        send();
+        return;
+      }
+      client.waitForReady(deadline, (err) => {
+        if (err !== undefined && err !== null) {
+          resolve({
+            ok: false,
+            error: { code: grpc.status.UNAVAILABLE, message: `node '${node}' unreachable: ${err.message}` },
+          });
+        } else send();
       });
     });
   }
 
   heartbeat(node: string, msg: HeartbeatMessage, timeoutMs: number): Promise<CallResult<Ack>> {
-    return this.#call(node, (c, q, md, o, cb) => c.heartbeat(q, md, o, cb), msg, timeoutMs);
+    return this.#call(node, (c, q, md, o, cb) => c.heartbeat(q, md, o, cb), msg, timeoutMs, false);
   }
   pushConfig(node: string, env: ConfigEnvelope, timeoutMs: number): Promise<CallResult<ConfigAck>> {
     return this.#call(node, (c, q, md, o, cb) => c.pushConfig(q, md, o, cb), env, timeoutMs);
@@ -141,7 +161,11 @@ export class PeerClients {
     return this.#call(node, (c, q, md, o, cb) => c.getNodeState(q, md, o, cb), req, timeoutMs);
   }
   forward(node: string, req: LocalRequest, timeoutMs: number): Promise<CallResult<LocalReply>> {
-    return this.#call(node, (c, q, md, o, cb) => c.forward(q, md, o, cb), req, timeoutMs);
+    return this.#call(node, (c, q, md, o, cb) => c.forward(q, md, o, cb), req, timeoutMs, false);
+  }
+
+  restarting(node: string, notice: RestartNotice, timeoutMs: number): Promise<CallResult<Ack>> {
+    return this.#call(node, (c, q, md, o, cb) => c.restarting(q, md, o, cb), notice, timeoutMs);
   }
 
   /** Closes every channel; later calls fail with NOT_FOUND. Idempotent. */

@@ -17,6 +17,7 @@ import {
   type NodeStateReply,
   type PeerServer,
   type PullConfigRequest,
+  type RestartNotice,
   type RunActionReply,
   type RunActionRequest,
 } from '../../proto/gen/tandem/v1/tandem.ts';
@@ -32,6 +33,7 @@ export interface PeerHandlers {
   report(from: string, report: NodeReport): Promise<Ack>;
   getNodeState(from: string, req: GetNodeStateRequest): Promise<NodeStateReply>;
   forward(from: string, req: LocalRequest): Promise<LocalReply>;
+  restarting(from: string, notice: RestartNotice): Promise<Ack>;
 }
 
 export interface PeerServerOptions {
@@ -70,6 +72,7 @@ export class PeerTransportServer {
       report: this.#unary((from, req: NodeReport) => h.report(from, req)),
       getNodeState: this.#unary((from, req: GetNodeStateRequest) => h.getNodeState(from, req)),
       forward: this.#unary((from, req: LocalRequest) => h.forward(from, req)),
+      restarting: this.#unary((from, req: RestartNotice) => h.restarting(from, req)),
     };
     this.#server.addService(PeerService, impl);
   }
