@@ -20,13 +20,14 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'the main job: a local two-node cluster (network namespaces as root), the abiquo-rs group, a crash of the active node and the measured failover time; cleans up after itself',
     )
-    .option('--no-witness', 'run without the Redis witness (two_node quorum only)')
+    .option('--witness', 'add the Redis witness (192.0.2.59 in the gateway namespace) as a third vote')
+    .option('--no-witness', 'no witness: two_node quorum only (the default for now)')
     .option('--loopback', 'no network namespaces even as root (the floating IP is then not real)')
-    .action(async (opts: { witness: boolean; loopback?: boolean }) => {
+    .action(async (opts: { witness?: boolean; loopback?: boolean }) => {
       const { runDemo, DEFAULT_DEMO_OPTIONS } = await import('./run-demo.ts');
       process.exitCode = await runDemo({
         ...DEFAULT_DEMO_OPTIONS,
-        witness: opts.witness,
+        witness: opts.witness ?? DEFAULT_DEMO_OPTIONS.witness,
         loopback: opts.loopback === true,
       });
     });
