@@ -909,17 +909,17 @@ export class TandemNode {
   }
 
   #clusterStop(all: boolean, stopResources: boolean): CommandReply {
-    let out = '';
     if (all) {
-      // Peers first, so the last node standing does not recover their resources.
-      for (const peer of Object.keys(this.config.peers).sort()) {
-        out += `${peer}: asked to stop\n`;
-      }
+      // Not yet: stopping the peers needs a peer call; refuse rather than pretend.
+      return errorReply(
+        `\`cluster stop --all\` is not supported yet: run \`tandem cluster stop\` on each node (${[this.config.node, ...Object.keys(this.config.peers)].sort().join(', ')})`,
+        2,
+      );
     }
     setImmediate(() => void this.stop({ stopResources, leave: true }));
     return {
       exitCode: 0,
-      stdout: `${out}${this.config.node}: stopping${stopResources ? ' (resources stopped first)' : ''}\n`,
+      stdout: `${this.config.node}: stopping${stopResources ? ' (resources stopped first)' : ' (resources left running)'}\n`,
       stderr: '',
     };
   }
