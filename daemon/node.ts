@@ -378,6 +378,12 @@ export class TandemNode {
       else log.info({ peer: e.node }, 'peer joined');
     });
     this.#disposers.push(() => memSub.dispose());
+    // The lease follows every change of the quorum's validity (each heartbeat moves it with a
+    // witness), not only changes of the view: otherwise it runs out in steady state.
+    const quorumSub = this.#membership.onQuorum((view) => {
+      if (!this.#stopping) this.#lease.renew(view.quorum.validUntil);
+    });
+    this.#disposers.push(() => quorumSub.dispose());
     this.#membership.setActive(this.#agent.activeResources().length > 0);
     this.#membership.start();
     this.#onView(this.#membership.view(), undefined);
