@@ -223,7 +223,11 @@ export class TwoNodeCluster {
     report.onCommand?.(setup, 'live: the cluster key and a tandemd config for each node', '');
     const configured = await this.setupCluster(setup.words);
     if (!configured.ok) return configured;
-    report.onPhase?.('Starting tandemd on both nodes (each in its own network and mount namespace)…');
+    report.onPhase?.(
+      this.mode === 'netns'
+        ? 'Starting tandemd on both nodes (each in its own network and mount namespace)…'
+        : 'Starting tandemd for both nodes (127.0.0.1, own peer ports)…',
+    );
     // Both at once: each waits for the other to appear, as on real hosts booting together.
     const started = await Promise.all(NODE_NAMES.map((name) => this.startDaemon(name)));
     for (const [i, r] of started.entries()) {
@@ -376,6 +380,10 @@ export class TwoNodeCluster {
     const proc = this.#daemons.get(name);
     if (proc !== undefined) this.topology.killPid(proc.pid);
     this.#daemons.delete(name);
+    // Loopback mode has no namespace to empty: the node's stand-in (detached by its init script)
+    // is found by its pid file.
+    const standin = this.mode === 'loopback' ? this.standinPid(name) : undefined;
+    if (standin !== undefined) this.topology.killPid(standin);
     return this.topology.crashNode(name);
   }
 
@@ -461,6 +469,12 @@ export class TwoNodeCluster {
     this.#clients.clear();
     for (const proc of this.#daemons.values()) this.topology.killPid(proc.pid);
     this.#daemons.clear();
+    // The stand-in detaches from tandemd (setsid); in netns mode the namespace sweep finds it,
+    // in loopback mode only its pid file does.
+    for (const name of NODE_NAMES) {
+      const pid = this.standinPid(name);
+      if (pid !== undefined) this.topology.killPid(pid);
+    }
     await this.topology.dispose();
     if (this.redis !== undefined) await this.redis.stop();
   }

@@ -90,7 +90,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       );
     }
 
-    step('Building the network: namespaces for rsha1, rsha2 and a gateway, joined by a bridge…');
+    step(
+      loopback
+        ? 'Preparing two nodes on 127.0.0.1 (loopback mode: no namespaces)…'
+        : 'Building the network: namespaces for rsha1, rsha2 and a gateway, joined by a bridge…',
+    );
     const created = await TwoNodeCluster.create({
       witness: options.witness,
       loopback,
@@ -159,8 +163,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         `the group did not start within ${options.startTimeoutMs / 1000} s; tandem status says:\n${indent(status.stdout + status.stderr)}`,
       );
     }
+    const url =
+      cluster.mode === 'netns'
+        ? `http://${FLOATING_IP}:${STANDIN_PORT}/`
+        : `http://127.0.0.1:${STANDIN_PORT}/`;
     out(
-      `    abiquo_rs runs on ${startedOn}; http://${FLOATING_IP}:${STANDIN_PORT}/ answers from the gateway.`,
+      `    abiquo_rs runs on ${startedOn}; ${url} answers${cluster.mode === 'netns' ? ' from the gateway' : ''}.`,
     );
     const before = await cluster.tandem(startedOn, ['status']);
     out(`\n$ tandem status            (on ${startedOn})`);
@@ -190,7 +198,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out(indent(after.stdout + after.stderr));
     out(
       `\nFailover time: ${Math.round(measured.value.failoverMs)} ms — from the crash of ${startedOn} until ` +
-        `http://${FLOATING_IP}:${STANDIN_PORT}/ answered again from the gateway, served by ${survivor}.`,
+        (cluster.mode === 'netns'
+          ? `${url} answered again from the gateway, served by ${survivor}.`
+          : `${url} answered again, served by ${survivor} (loopback mode: no real floating IP).`),
     );
     await cleanup();
     out(`\nDemo complete in ${elapsed()}.`);
