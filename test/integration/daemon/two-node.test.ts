@@ -17,6 +17,7 @@ import { emptyConfig, saveConfigFile, type ClusterConfig } from '../../../coordi
 import { createKeyFile, LocalTransportClient } from '../../../coordinator/transport/index.ts';
 import { buildStatus, type StatusDocument } from '../../../cli/status/index.ts';
 import type { StatusSnapshot } from '../../../daemon/status-snapshot.ts';
+import { startRedisServer } from '../../support/redis-server.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const run = promisify(execFile);
@@ -89,7 +90,7 @@ function placement(doc: StatusDocument, rsc: string): string[] {
   return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
 }
 
-async function setUpCluster(t: ExecutionContext): Promise<Node[]> {
+async function setUpCluster(t: ExecutionContext, witness?: string): Promise<Node[]> {
   const base = await mkdtemp(join(tmpdir(), `tandem-2node-${process.pid}-`));
   t.teardown(() => rm(base, { recursive: true, force: true }));
   const keyFile = join(base, 'cluster.key');
@@ -132,6 +133,7 @@ async function setUpCluster(t: ExecutionContext): Promise<Node[]> {
         `socket = ${socket}`,
         `agentStateDir = ${join(dir, 'rsc')}`,
         `log = ${join(dir, 'tandemd.log')}`,
+        ...(witness !== undefined ? [`witness = ${witness}`] : []),
         '',
       ].join('\n'),
     );
@@ -259,4 +261,52 @@ test('a SIGTERM restart of the active tandemd does not bounce the resource', asy
   }
   t.deepEqual([...seen], [active]);
   t.deepEqual(await startCount(nodes), { starts: 1, stops: 0 });
+});
+
+test('with a Redis witness: the holder keeps running in steady state, a crash fails over once the lease is over', async (t) => {
+  t.timeout(90_000);
+  const redis = await startRedisServer();
+  if (!redis.ok) throw new Error(redis.error);
+  t.teardown(() => redis.value.stop());
+  const nodes = await setUpCluster(t, redis.value.url);
+  const [, n2] = nodes;
+  if (n2 === undefined) throw new Error('two nodes');
+  const formed = await until('both online, witness held, d1 started', 45_000, async () => {
+    const doc = await status(n2);
+    if (doc === undefined || doc.cluster.dc === null || !doc.nodes.every((n) => n.online)) return undefined;
+    return placement(doc, 'd1').length === 1 && doc.cluster.witness.holder !== null ? doc : undefined;
+  });
+  t.is(formed.cluster.quorum.expectedVotes, 3);
+  t.deepEqual(formed.warnings, []);
+  const active = placement(formed, 'd1')[0] ?? '';
+  // Steady state over several lease lengths (1 s): the lease keeps being renewed, nothing moves.
+  const watchEnd = Date.now() + 2500;
+  const seen = new Set<string>();
+  while (Date.now() < watchEnd) {
+    const doc = await status(n2);
+    if (doc !== undefined) seen.add(placement(doc, 'd1').join(' '));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.deepEqual([...seen], [active]);
+  t.deepEqual(await startCount(nodes), { starts: 1, stops: 0 });
+  const victim = nodes.find((n) => n.name === active);
+  const survivor = nodes.find((n) => n.name !== active);
+  if (victim?.child?.pid === undefined || survivor === undefined) throw new Error('victim');
+  const killedAt = performance.now();
+  process.kill(victim.child.pid, 'SIGKILL');
+  await victim.exited;
+  const after = await until(
+    `d1 on ${survivor.name}`,
+    15_000,
+    async () => {
+      const doc = await status(survivor);
+      return doc !== undefined && placement(doc, 'd1').join() === survivor.name ? doc : undefined;
+    },
+    10,
+  );
+  const failoverMs = Math.round(performance.now() - killedAt);
+  console.log(`[two-node, witness] failover after SIGKILL of the active tandemd: ${failoverMs} ms`);
+  t.log(`failover with the witness: ${failoverMs} ms`);
+  t.is(after.cluster.witness.holder, survivor.name);
+  t.true(after.cluster.quorum.quorate);
 });
