@@ -16,7 +16,12 @@ export async function runLiveCommand(words: readonly string[], io: LiveIo): Prom
   const client = new LocalTransportClient(localSocketPath());
   try {
     const r = await client.configCommand({ words: [...words], origin: '' });
-    if (!r.ok) throw new CliError(r.error.message, ExitCode.error);
+    if (!r.ok) {
+      throw new CliError(
+        `${r.error.message}; to edit a configuration file offline instead, pass -f FILE (like pcs -f)`,
+        ExitCode.error,
+      );
+    }
     if (r.value.stdout !== '') io.stdout(r.value.stdout);
     if (r.value.stderr !== '') io.stderr(r.value.stderr);
     if (r.value.exitCode !== 0) process.exitCode = r.value.exitCode;
