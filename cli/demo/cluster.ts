@@ -310,8 +310,8 @@ export class TwoNodeCluster {
   }
 
   /** The status document a node's daemon returns (`tandem status --output-as json`), parsed. */
-  async statusJson(name: string): Promise<Result<unknown>> {
-    const r = await this.#client(name).status({ localOnly: false }, 5000);
+  async statusJson(name: string, localOnly = false): Promise<Result<unknown>> {
+    const r = await this.#client(name).status({ localOnly }, 5000);
     if (!r.ok) return { ok: false, error: r.error.message };
     try {
       return { ok: true, value: JSON.parse(r.value.statusJson) as unknown };
@@ -335,12 +335,16 @@ export class TwoNodeCluster {
         const dcs = new Set<string>();
         for (const name of NODE_NAMES) {
           if (this.#daemons.get(name) === undefined) return false;
-          const r = await this.#client(name).status({ localOnly: false }, 2000);
-          if (!r.ok) return false;
-          const snap = parseSnapshot(r.value.statusJson);
-          if (snap === undefined || !snap.quorate || snap.dc === '') return false;
-          if (!NODE_NAMES.every((n) => snap.members.includes(n))) return false;
-          dcs.add(snap.dc);
+          // Its own view: quorate, every node a member, and its lease lets it run resources.
+          const local = await this.#client(name).status({ localOnly: true }, 2000);
+          const own = local.ok ? parseSnapshot(local.value.statusJson) : undefined;
+          if (own === undefined || !own.quorate || !own.mayRun) return false;
+          if (!NODE_NAMES.every((n) => own.members.includes(n))) return false;
+          // The DC it reaches.
+          const viaDc = await this.#client(name).status({ localOnly: false }, 2000);
+          const dc = viaDc.ok ? parseSnapshot(viaDc.value.statusJson) : undefined;
+          if (dc === undefined || dc.dc === '') return false;
+          dcs.add(dc.dc);
         }
         return dcs.size === 1;
       },
@@ -481,10 +485,13 @@ export class TwoNodeCluster {
 }
 
 /** The few status fields the harness reads (daemon/status-snapshot.ts), checked by shape. */
-function parseSnapshot(json: string): { quorate: boolean; dc: string; members: string[] } | undefined {
+function parseSnapshot(
+  json: string,
+): { quorate: boolean; dc: string; members: string[]; mayRun: boolean } | undefined {
   try {
     const v = JSON.parse(json) as {
       quorum?: { quorate?: unknown };
+      lease?: { mayRun?: unknown };
       membership?: Array<{ name?: unknown; state?: unknown }>;
       answeredBy?: unknown;
       source?: unknown;
@@ -493,7 +500,7 @@ function parseSnapshot(json: string): { quorate: boolean; dc: string; members: s
       .filter((m) => m.state === 'member' && typeof m.name === 'string')
       .map((m) => String(m.name));
     const dc = v.source === 'dc' && typeof v.answeredBy === 'string' ? v.answeredBy : '';
-    return { quorate: v.quorum?.quorate === true, dc, members };
+    return { quorate: v.quorum?.quorate === true, dc, members, mayRun: v.lease?.mayRun === true };
   } catch {
     return undefined;
   }
