@@ -48,6 +48,7 @@ function handlers(heard: string[]): PeerHandlers {
     report: none,
     getNodeState: none,
     forward: none,
+    restarting: none,
   };
 }
 
