@@ -1,6 +1,7 @@
 /**
  * A two-node cluster on one machine: network namespaces for rsha1, rsha2 and a gateway `gw`
- * joined by a bridge in `gw`, each node with its own mount namespace per launched process, and a
+ * joined by a bridge in `gw`, each node with a mount namespace of its own (kept across daemon
+ * restarts, replaced when the node crashes), and a
  * tmpfs standing in for the NFS export. Used by `tandem demo`, the cluster integration tests and
  * the drills. Everything it creates (namespaces, links, mounts, processes, the work dir) is
  * removed by `dispose()`, which never throws and may be called more than once.
@@ -29,7 +30,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitFor, type Run } from '../integration/resource-agents/support.ts';
@@ -101,6 +102,7 @@ export class NetnsTopology {
   readonly #processes = new Map<number, { node: string; proc: NodeProcess }>();
   readonly #faultRoutes = new Set<string>(); // `${node}\t${destination}`
   #exportMounted = false;
+  #mntnsMounted = false;
   #disposed = false;
 
   private constructor(
@@ -198,6 +200,21 @@ export class NetnsTopology {
       const r = await this.#sh(cmd);
       if (!r.ok) return r;
     }
+    // One mount namespace per node, kept alive by a bind of its nsfs file (on a private mount, as
+    // unshare --mount=FILE requires), so a restarted tandemd finds the mounts its predecessor made.
+    for (const cmd of [
+      ['mkdir', '-p', this.#mntnsDir],
+      ['mount', '--bind', this.#mntnsDir, this.#mntnsDir],
+      ['mount', '--make-private', this.#mntnsDir],
+    ]) {
+      const r = await this.#sh(cmd);
+      if (!r.ok) return r;
+    }
+    this.#mntnsMounted = true;
+    for (const node of this.nodes.values()) {
+      const r = await this.#newMountNs(node);
+      if (!r.ok) return r;
+    }
     // The bridge forwards once its ports leave the listening state (no STP: at once); wait until
     // each node reaches the gateway so callers start from a working network.
     for (const node of this.nodes.values()) {
@@ -210,6 +227,40 @@ export class NetnsTopology {
         return { ok: false, error: `${node.name} (${node.ns}) cannot reach the gateway ${GATEWAY_IP}` };
     }
     return { ok: true, value: undefined };
+  }
+
+  get #mntnsDir(): string {
+    return join(this.dir, 'mntns');
+  }
+
+  #mntnsFile(node: TopologyNode): string {
+    return join(this.#mntnsDir, node.name);
+  }
+
+  /**
+   * A fresh mount namespace for a node (a booted host): a copy of the one `ip netns exec` makes
+   * for its network namespace (its /sys shows the node's interfaces), private propagation.
+   */
+  async #newMountNs(node: TopologyNode): Promise<Result<void>> {
+    const file = this.#mntnsFile(node);
+    await run('umount', [file]);
+    await writeFile(file, '');
+    // From the root mount namespace (so the nsfs bind lands where we can see it), in the node's
+    // network namespace; /sys remounted inside so it shows the node's interfaces, as
+    // `ip netns exec` does.
+    const r = await this.#sh([
+      'nsenter',
+      `--net=/run/netns/${node.ns}`,
+      '--',
+      'unshare',
+      `--mount=${file}`,
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'umount -l /sys 2>/dev/null; mount -t sysfs sysfs /sys',
+    ]);
+    return r.ok ? { ok: true, value: undefined } : r;
   }
 
   #nodeUpCommands(node: TopologyNode): string[][] {
@@ -251,15 +302,16 @@ export class NetnsTopology {
   }
 
   /**
-   * Starts a long-lived process on a node: in its network namespace and in a mount namespace of
-   * its own (`unshare --mount --propagation private`), so mounts it makes are the node's alone
-   * and vanish when its processes are gone. Output goes to `logFile`. The PID is tracked:
-   * crashNode and dispose kill it.
+   * Starts a long-lived process on a node: in its network namespace and in the node's own mount
+   * namespace (`nsenter --net --mount`), so mounts it makes are the node's alone, survive a
+   * daemon restart, and vanish when the node crashes. Output goes to `logFile`. The PID is
+   * tracked: crashNode and dispose kill it.
    */
   spawnOnNode(name: string, argv: readonly string[], options: SpawnOptions): NodeProcess {
+    const node = this.node(name);
     const prefix =
       this.mode === 'netns'
-        ? [...this.nsPrefix(name), 'unshare', '--mount', '--propagation', 'private', '--']
+        ? ['nsenter', `--net=/run/netns/${node.ns}`, `--mount=${this.#mntnsFile(node)}`, '--']
         : [];
     return this.#spawnTracked(name, [...prefix, ...argv], options);
   }
@@ -318,6 +370,9 @@ export class NetnsTopology {
     if (this.mode === 'loopback') return killed;
     await run('ip', ['-n', node.ns, 'addr', 'flush', 'dev', NODE_DEV]);
     await run('ip', ['-n', node.ns, 'link', 'set', NODE_DEV, 'down']);
+    // A dead host's mounts are gone: a fresh mount namespace for when it boots again.
+    const fresh = await this.#newMountNs(node);
+    if (!fresh.ok) return fresh;
     return killed;
   }
 
@@ -486,6 +541,11 @@ export class NetnsTopology {
       for (const where of [...this.nodes.keys(), 'gw']) {
         if (this.mode === 'loopback' && where === 'gw' && this.#processes.size === 0) continue;
         await this.#killAll(where).catch(() => undefined);
+      }
+      if (this.#mntnsMounted) {
+        for (const node of this.nodes.values()) await run('umount', [this.#mntnsFile(node)]);
+        note(`umount ${this.#mntnsDir}`, await run('umount', [this.#mntnsDir]));
+        this.#mntnsMounted = false;
       }
       if (this.mode === 'netns') {
         for (const node of this.nodes.values())
