@@ -419,11 +419,16 @@ export class TwoNodeCluster {
   }
 
   /**
-   * Which parts of the group run on a node, from the node itself (netns mode: address and
-   * stand-in; loopback: the stand-in only).
+   * Which parts of the group run on a node, from the node itself (netns mode: address, stand-in
+   * and the repository mount in the node's mount namespace, seen through its tandemd; loopback:
+   * the stand-in only).
    */
-  async activeParts(name: string): Promise<{ ip: boolean; standin: boolean }> {
-    return { ip: await this.hasFloatingIp(name), standin: this.standinPid(name) !== undefined };
+  async activeParts(name: string): Promise<{ ip: boolean; standin: boolean; mount: boolean }> {
+    return {
+      ip: await this.hasFloatingIp(name),
+      standin: this.standinPid(name) !== undefined,
+      mount: await this.hasMount(name),
+    };
   }
 
   /** The node running the group (IP and stand-in), or undefined. */

@@ -60,18 +60,22 @@ export interface Sample {
   ip: string[];
   /** Nodes running the stand-in. */
   standin: string[];
+  /** Nodes with the repository mounted (seen through their tandemd's mount namespace). */
+  mount: string[];
 }
 
 /** One sample of where the group's parts run. */
 export async function sample(cluster: TwoNodeCluster, since: number): Promise<Sample> {
   const ip: string[] = [];
   const standin: string[] = [];
+  const mount: string[] = [];
   for (const name of NODE_NAMES) {
     const parts = await cluster.activeParts(name);
     if (parts.ip) ip.push(name);
     if (parts.standin) standin.push(name);
+    if (parts.mount) mount.push(name);
   }
-  return { atMs: Math.round(performance.now() - since), ip, standin };
+  return { atMs: Math.round(performance.now() - since), ip, standin, mount };
 }
 
 /**
@@ -122,11 +126,11 @@ export function offNode(samples: readonly Sample[], node: string): string[] {
 /** Samples where parts of the group run on more than one node, compactly, at most 8. */
 export function onBothNodes(samples: readonly Sample[]): string[] {
   return samples
-    .filter((s) => new Set([...s.ip, ...s.standin]).size > 1)
+    .filter((s) => new Set([...s.ip, ...s.standin, ...s.mount]).size > 1)
     .slice(0, 8)
     .map(formatSample);
 }
 
 export function formatSample(s: Sample): string {
-  return `+${s.atMs}ms ip=[${s.ip.join(',')}] standin=[${s.standin.join(',')}]`;
+  return `+${s.atMs}ms ip=[${s.ip.join(',')}] standin=[${s.standin.join(',')}] mount=[${s.mount.join(',')}]`;
 }

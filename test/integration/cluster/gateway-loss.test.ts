@@ -5,6 +5,7 @@
  */
 import test from 'ava';
 import { measureFailover } from '../../../cli/demo/index.ts';
+import { waitFor } from '../resource-agents/support.ts';
 
 import { diagnostics, sample, startCluster } from './cluster-fixture.ts';
 
@@ -23,5 +24,9 @@ test('gateway loss on the active node moves the group to the other node', async 
     [s.ip, s.standin],
     [[other], [other]],
     'nothing of the group is left on the node without gateway',
+  );
+  t.true(
+    await waitFor(async () => (await sample(cluster, 0)).mount.join() === other, 5000),
+    'the repository is mounted on the new node only',
   );
 });

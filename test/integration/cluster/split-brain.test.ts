@@ -1,6 +1,6 @@
 /**
  * The link between the nodes cut (each still reaches the gateway and the Redis witness): at no
- * sample are the floating IP or abiquo-tomcat active on both nodes, the group keeps running on
+ * sample are the floating IP, abiquo-tomcat or the repository mount active on two nodes, the group keeps running on
  * one of them, and after the link heals it is still on exactly one.
  */
 import test from 'ava';
