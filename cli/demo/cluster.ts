@@ -9,6 +9,7 @@
  */
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import {
   FLOATING_IP,
@@ -296,7 +297,18 @@ export class TwoNodeCluster {
     onReply: (words: readonly string[], stdout: string, stderr: string) => void = () => undefined,
   ): Promise<Result<void>> {
     for (const words of commands) {
-      const r = await this.#client(via).configCommand({ words: [...words], origin: via }, 30_000);
+      // "no DC" means nothing was applied (an election is under way): retry, bounded.
+      const deadline = performance.now() + 15_000;
+      let r = await this.#client(via).configCommand({ words: [...words], origin: via }, 30_000);
+      while (
+        r.ok &&
+        r.value.exitCode !== 0 &&
+        r.value.stderr.includes('no DC') &&
+        performance.now() < deadline
+      ) {
+        await delay(200);
+        r = await this.#client(via).configCommand({ words: [...words], origin: via }, 30_000);
+      }
       if (!r.ok) return { ok: false, error: `\`tandem ${words.join(' ')}\` on ${via}: ${r.error.message}` };
       onReply(words, r.value.stdout, r.value.stderr);
       if (r.value.exitCode !== 0) {
