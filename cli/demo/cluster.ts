@@ -59,6 +59,9 @@ export interface NodeFiles {
   standinLog: string;
 }
 
+/** Replies to a live command that mean it was not applied and may succeed when retried. */
+const TRANSIENT_REPLY = /no DC|did not answer/;
+
 /** Progress callbacks of bringUp (all optional). */
 export interface BringUpReport {
   onPhase?: (text: string) => void;
@@ -297,13 +300,14 @@ export class TwoNodeCluster {
     onReply: (words: readonly string[], stdout: string, stderr: string) => void = () => undefined,
   ): Promise<Result<void>> {
     for (const words of commands) {
-      // "no DC" means nothing was applied (an election is under way): retry, bounded.
+      // "no DC" / "the DC … did not answer": nothing was applied (an election is under way, the
+      // DC is not reachable yet): retry, bounded.
       const deadline = performance.now() + 15_000;
       let r = await this.#client(via).configCommand({ words: [...words], origin: via }, 30_000);
       while (
         r.ok &&
         r.value.exitCode !== 0 &&
-        r.value.stderr.includes('no DC') &&
+        TRANSIENT_REPLY.test(r.value.stderr) &&
         performance.now() < deadline
       ) {
         await delay(200);
