@@ -16,12 +16,17 @@ export default tseslint.config(
     },
   },
   {
+    // Product code never depends on test code (the demo's lab lives in lab/, not test/support).
+    files: ['{agent,cli,coordinator,daemon,lab,proto,resource-agents}/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/test/**'] }] },
+  },
+  {
     // The scheduler is a pure function: no I/O, no clock, no randomness, no logging.
     files: ['coordinator/scheduler/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'pino', '@grpc/*', '**/agent/**', 'fs', 'child_process', 'os'] },
+        { patterns: ['**/test/**', 'node:*', 'pino', '@grpc/*', '**/agent/**', 'fs', 'child_process', 'os'] },
       ],
       'no-restricted-globals': ['error', 'Date', 'process', 'setTimeout', 'setInterval', 'setImmediate'],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random' }],

@@ -10,7 +10,7 @@ if [ ! -x "$esbuild" ]; then
   echo "tandem build: $esbuild not found (npm ci installs it with tsx); bin/* will use tsx" >&2
   exit 0
 fi
-sources=(cli coordinator agent resource-agents daemon proto/gen package.json)
+sources=(cli coordinator agent resource-agents daemon lab proto/gen package.json)
 bundle() { # entry output
   local entry=$1 out=$2
   if [ -f "$out" ] && [ -z "$(find "${sources[@]}" -newer "$out" -type f 2>/dev/null | head -1)" ]; then

@@ -1,6 +1,6 @@
 /**
  * A live two-node tandem cluster on one machine, shared by `tandem demo`, the cluster
- * integration tests and the drills: the netns topology (test/support/netns-topology.ts), an
+ * integration tests and the drills: the netns topology (lab/netns-topology.ts), an
  * optional Redis witness in the gateway namespace, one tandemd per node (in the node's network
  * namespace and a mount namespace of its own), the abiquo-rs configuration from the runbook, and
  * observers that read the ground truth on each node (the floating IP on its interface, the
@@ -19,9 +19,9 @@ import {
   REDIS_IP,
   type NodeProcess,
   type TopologyNode,
-} from '../../test/support/netns-topology.ts';
-import { startRedisServer, type RedisServer } from '../../test/support/redis-server.ts';
-import { waitFor } from '../../test/integration/resource-agents/support.ts';
+} from '../../lab/netns-topology.ts';
+import { startRedisServer, type RedisServer } from '../../lab/redis-server.ts';
+import { waitFor } from '../../lab/process.ts';
 import {
   PINGD_RULE,
   adaptRunbookCommand,

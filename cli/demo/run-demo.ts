@@ -12,7 +12,7 @@ import {
   NODE_ADDRESSES,
   REDIS_IP,
   canUseNetns,
-} from '../../test/support/netns-topology.ts';
+} from '../../lab/netns-topology.ts';
 import { NODE_NAMES, STANDIN_PORT, TwoNodeCluster } from './cluster.ts';
 import { measureFailover } from './failover-probe.ts';
 import { PINGD_RULE_WHY } from './runbook.ts';

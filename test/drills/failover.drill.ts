@@ -16,7 +16,7 @@ import Table from 'cli-table3';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { NODE_NAMES, TwoNodeCluster, measureFailover, summarize } from '../../cli/demo/index.ts';
-import { canUseNetns } from '../support/netns-topology.ts';
+import { canUseNetns } from '../../lab/netns-topology.ts';
 
 type Scenario = 'crash' | 'gateway-loss';
 const SCENARIOS: readonly Scenario[] = ['crash', 'gateway-loss'];

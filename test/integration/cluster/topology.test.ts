@@ -11,8 +11,8 @@ import {
   NetnsTopology,
   REDIS_IP,
   namespacesWithTag,
-} from '../../support/netns-topology.ts';
-import { startRedisServer } from '../../support/redis-server.ts';
+} from '../../../lab/netns-topology.ts';
+import { startRedisServer } from '../../../lab/redis-server.ts';
 
 async function reaches(topo: NetnsTopology, from: string, to: string): Promise<boolean> {
   return (await topo.exec(from, ['ping', '-c', '1', '-W', '1', to])).code === 0;

@@ -17,7 +17,7 @@ import { emptyConfig, saveConfigFile, type ClusterConfig } from '../../../coordi
 import { createKeyFile, LocalTransportClient } from '../../../coordinator/transport/index.ts';
 import { buildStatus, type StatusDocument } from '../../../cli/status/index.ts';
 import type { StatusSnapshot } from '../../../daemon/status-snapshot.ts';
-import { startRedisServer } from '../../support/redis-server.ts';
+import { startRedisServer } from '../../../lab/redis-server.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const run = promisify(execFile);

@@ -3,37 +3,14 @@
  * tandem's agents installed, and network-namespace pairs joined by a veth link. Everything created
  * is removed in t.teardown, also when the test fails.
  */
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { installOcf } from '../../../resource-agents/index.ts';
+import { run, waitFor, type Run } from '../../../lab/process.ts';
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function run(
-  file: string,
-  args: readonly string[],
-  env?: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
-): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      file,
-      args,
-      { env: env ?? process.env, timeout: timeoutMs, maxBuffer: 4 << 20 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 255;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+export { run, waitFor, type Run };
 
 /** Like run, but fails the test with the command's output when it does not exit 0. */
 export async function must(t: ExecutionContext, file: string, args: readonly string[]): Promise<Run> {
@@ -137,18 +114,4 @@ export async function netnsPair(t: ExecutionContext, nodeAddr: string, peerAddr:
     await must(t, 'ip', ['-n', ns, 'link', 'set', dev, 'up']);
   }
   return pair;
-}
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the last answer. */
-export async function waitFor(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  stepMs = 25,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
 }

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, waitFor } from '../integration/resource-agents/support.ts';
+import { run, waitFor } from './process.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -33,7 +33,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, waitFor, type Run } from '../integration/resource-agents/support.ts';
+import { run, waitFor, type Run } from './process.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
