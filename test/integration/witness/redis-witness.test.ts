@@ -14,7 +14,12 @@ async function until(cond: () => boolean | Promise<boolean>, deadlineMs: number)
   }
 }
 
-function witness(t: Parameters<typeof startRedis>[0], port: number, cluster: string): RedisWitness {
+/** A witness client, returned once it is connected (under load the first connect can take longer than a command timeout). */
+async function witness(
+  t: Parameters<typeof startRedis>[0],
+  port: number,
+  cluster: string,
+): Promise<RedisWitness> {
   const w = new RedisWitness({
     cluster,
     clock: systemClock,
@@ -24,13 +29,14 @@ function witness(t: Parameters<typeof startRedis>[0], port: number, cluster: str
     commandTimeoutMs: 100,
   });
   t.teardown(() => w.dispose());
+  await until(async () => (await w.holder()).ok, 10_000);
   return w;
 }
 
 test('acquire sets the key with the owner and a PX expiry; validity is measured from the send', async (t) => {
   const srv = await startRedis(t);
   const cluster = `acq${process.pid}`;
-  const a = witness(t, srv.port, cluster);
+  const a = await witness(t, srv.port, cluster);
   const before = systemClock.monoNow();
   const r = await a.acquire('rsha1');
   const after = systemClock.monoNow();
@@ -50,8 +56,8 @@ test('acquire sets the key with the owner and a PX expiry; validity is measured 
 test('renew extends only the holder; a second owner is refused; release only by the holder', async (t) => {
   const srv = await startRedis(t);
   const cluster = `renew${process.pid}`;
-  const a = witness(t, srv.port, cluster);
-  const b = witness(t, srv.port, cluster);
+  const a = await witness(t, srv.port, cluster);
+  const b = await witness(t, srv.port, cluster);
   t.true((await a.acquire('rsha1')).ok);
   const cases = [
     { what: 'b acquire', run: () => b.acquire('rsha2'), kind: 'held-by-other' },
@@ -77,8 +83,8 @@ test('renew extends only the holder; a second owner is refused; release only by 
 test('the lease expires once the holder stops renewing, never before the holder believes it over', async (t) => {
   const srv = await startRedis(t);
   const cluster = `exp${process.pid}`;
-  const a = witness(t, srv.port, cluster);
-  const b = witness(t, srv.port, cluster);
+  const a = await witness(t, srv.port, cluster);
+  const b = await witness(t, srv.port, cluster);
   const first = await a.acquire('rsha1');
   if (!first.ok) return t.fail(first.error.message);
   let takenAt = 0;
@@ -99,7 +105,7 @@ test('the lease expires once the holder stops renewing, never before the holder 
 test('a SIGSTOPped Redis: renewals answer unavailable and the holder expires on its own clock', async (t) => {
   const srv = await startRedis(t);
   const cluster = `stop${process.pid}`;
-  const a = witness(t, srv.port, cluster);
+  const a = await witness(t, srv.port, cluster);
   const changes: number[] = [];
   const keeper = new WitnessKeeper({
     witness: a,
@@ -126,7 +132,7 @@ test('a SIGSTOPped Redis: renewals answer unavailable and the holder expires on 
   srv.thaw();
   // Commands sent during the freeze run when Redis resumes and may extend the key once more (safe:
   // the holder already counts itself expired); another owner gets it within about one lease.
-  const b = witness(t, srv.port, cluster);
+  const b = await witness(t, srv.port, cluster);
   await until(async () => (await b.acquire('rsha2')).ok, 2000);
   t.pass();
 });
