@@ -155,16 +155,15 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
     push(ctx.colocAsPrimary, pri, norm);
   }
 
-  // Assignment order: priority, then score on the current node, then configuration order;
+  // Assignment order: priority, then configuration order;
   // primaries are assigned before their dependents.
   const units = [...ctx.unitById.values()];
-  const keyOf = new Map(units.map((u) => [u.id, sortKey(ctx, u)]));
+  const keyOf = new Map(units.map((u) => [u.id, sortKey(u)]));
   units.sort((a, b) => {
     const ka = keyOf.get(a.id);
     const kb = keyOf.get(b.id);
     if (!ka || !kb) return a.order - b.order;
     if (ka[0] !== kb[0]) return kb[0] - ka[0];
-    if (ka[1] !== kb[1]) return kb[1] - ka[1];
     return a.order - b.order;
   });
   const state = new Map<string, 'busy' | 'done'>();
@@ -191,24 +190,14 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
 }
 
 /**
- * cmp_resources: priority, then the score on the current node (primitives only: a group's or a
- * clone's own node table carries no stickiness and no current node); ties keep configuration
- * order. (Comparing the per-node score vectors next, as cmp_resources does, agreed less often
- * with crm_simulate on generated CIBs, so it is left out.)
+ * Assignment order with the default placement-strategy: priority (higher first), then
+ * configuration order. unpack_resources sorts by priority; allocate_resources sorts further
+ * (cmp_resources) only for other placement strategies, which tandem does not implement.
  */
-function sortKey(ctx: Ctx, u: Unit): [number, number, number[]] {
+function sortKey(u: Unit): [number] {
   const first = u.rows[0]?.[0];
-  if (!first) return [0, -INFINITY, []];
-  const priority = metaScore(first.meta, 'priority', 0);
-  if (u.resource.kind !== 'primitive') {
-    const s = baseScores(ctx, [u.id]);
-    locationScores(ctx, u.id, s, u.id);
-    return [priority, -INFINITY, ctx.nodes.map((n) => s.get(n.name) ?? -INFINITY)];
-  }
-  const s = ownScores(ctx, u, first, 0);
-  const cur = first.active[0];
-  const vector = ctx.nodes.map((n) => s.get(n.name) ?? -INFINITY);
-  return [priority, cur === undefined ? -INFINITY : (s.get(cur) ?? -INFINITY), vector];
+  if (!first) return [0];
+  return [metaScore(first.meta, 'priority', 0)];
 }
 
 function locationScores(ctx: Ctx, rscId: string, into: Scores, who: string): void {
