@@ -183,20 +183,28 @@ export function buildActions(
       }
     }
     for (const o of mandatoryStartOrders) {
-      // A clone's new instance does not restart what is ordered after it, nor is a clone's
-      // running instance restarted by its "first" (observed with crm_simulate).
-      if (isCloneId(o.first) || isCloneId(o.then)) continue;
-      // Observed with crm_simulate: a start of "first" (fresh, restart or move) restarts a running
-      // "then" only when the order is symmetrical.
+      // A clone's running instances are not restarted by its "first" (the clone's start orders
+      // its instances without implying their starts).
+      if (isCloneId(o.then)) continue;
+      // Only a symmetrical Mandatory order implies "then" (ordering_flags_for_kind: an
+      // asymmetrical one only makes "then" unrunnable without "first").
       if (!o.symmetrical) continue;
-      const firstRestarts = (instancesOf.get(o.first) ?? []).some((i) => {
+      // A clone's flags are read for the node of "then" (the collective action_flags with
+      // then's node): a new instance restarts a running "then" only where that instance starts.
+      const firstIsClone = isCloneId(o.first);
+      const startsOf = new Set<string>();
+      let anyStart = false;
+      for (const i of instancesOf.get(o.first) ?? []) {
         const p = plans.get(i.label);
-        return p !== undefined && p.start !== null;
-      });
-      if (!firstRestarts) continue;
+        if (p === undefined || p.start === null) continue;
+        anyStart = true;
+        startsOf.add(p.start);
+      }
+      if (!anyStart) continue;
       for (const t of instancesOf.get(o.then) ?? []) {
         const p = plans.get(t.label);
-        if (p && restart(p)) changed = true;
+        if (!p || (firstIsClone && (p.next === null || !startsOf.has(p.next)))) continue;
+        if (restart(p)) changed = true;
       }
     }
   }
