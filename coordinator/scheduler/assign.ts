@@ -451,6 +451,7 @@ function chooseNode(
   s: Scores,
   active: readonly string[],
   exclude: ReadonlySet<string>,
+  prefer?: string,
 ): string | null {
   let best: NodeInfo | undefined;
   let bestScore = -INFINITY;
@@ -481,7 +482,18 @@ function chooseNode(
     if (an && !ab) best = n;
     // else keep the lower name (nodes are sorted)
   }
-  return best ? best.name : null;
+  if (!best) return null;
+  const fits = (name: string | undefined): name is string => {
+    if (name === undefined || exclude.has(name)) return false;
+    const n = ctx.view.nodeByName.get(name);
+    return n !== undefined && usable(ctx, n, active) && (s.get(name) ?? -INFINITY) >= bestScore;
+  };
+  // assign_best_node: a preferred node (a clone instance's current node) wins when its score is
+  // at least the best; otherwise, when the best score is positive, the current node wins among
+  // the nodes with that score, before the "fewer resources" tie-break.
+  if (fits(prefer)) return prefer;
+  if (bestScore > 0 && fits(active[0])) return active[0];
+  return best.name;
 }
 
 function recordScores(ctx: Ctx, label: string, s: Scores): void {
