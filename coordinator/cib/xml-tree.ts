@@ -6,14 +6,10 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { fail, ok, type Result } from './result.ts';
+import type { XmlElement } from './xml-element.ts';
+import { parseSimpleXml } from './xml-fast-parse.ts';
 
-export interface XmlElement {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
-  /** Concatenated text content (trimmed), '' when none. */
-  text: string;
-}
+export type { XmlElement };
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -59,8 +55,18 @@ function convert(node: OrderedNode): XmlElement | string | undefined {
   return { name, attrs, children, text: text.trim() };
 }
 
-/** Parses an XML document; the error names line and column of the first syntax error. */
+/**
+ * Parses an XML document; the error names line and column of the first syntax error. Plain
+ * documents (every CIB tandem or cibadmin writes) take the one-pass reader in xml-fast-parse.ts;
+ * anything else, and every broken document, goes through fast-xml-parser (same tree, its errors).
+ */
 export function parseXml(xml: string): Result<XmlElement> {
+  const simple = parseSimpleXml(xml);
+  return simple !== undefined ? ok(simple) : parseXmlGeneral(xml);
+}
+
+/** parseXml through fast-xml-parser alone (validator, then parser); exported for the tests. */
+export function parseXmlGeneral(xml: string): Result<XmlElement> {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     const e = valid.err;
