@@ -28,6 +28,26 @@ export type OcfRc = (typeof OcfRc)[keyof typeof OcfRc];
 /** Sets (or with value null, deletes) a transient node attribute, e.g. pingd, with dampening. */
 export type SetNodeAttribute = (name: string, value: string | null, options?: { dampenMs?: number }) => void;
 
+/** Something a built-in agent keeps running between its actions (ping's prober). */
+export interface Resident {
+  /** Stops it (its processes ended, timers cancelled); resolves when that is done. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Where a built-in agent keeps what outlives one action, by a key of its choosing (ping:INSTANCE).
+ * Owned by whoever runs the agent (the executor), which disposes of everything left in it when it
+ * is itself disposed. Absent in standalone mode (one process per action): agents then do each
+ * action's work within the action.
+ */
+export interface Residents {
+  get(key: string): Resident | undefined;
+  /** Keeps `value` under `key`, disposing of what was there (not awaited; see `release`). */
+  set(key: string, value: Resident): void;
+  /** Removes and disposes of what is under `key` (nothing there: resolves at once). */
+  release(key: string): Promise<void>;
+}
+
 export interface AgentContext {
   /** Resource instance name (OCF_RESOURCE_INSTANCE), e.g. `ClusterIP` or `ping:0`. */
   instance: string;
@@ -43,6 +63,8 @@ export interface AgentContext {
   setNodeAttribute?: SetNodeAttribute;
   /** Where the agent may keep state files (Dummy's state, …): HA_RSCTMP in OCF terms. */
   stateDir: string;
+  /** Long-lived helpers kept between actions; absent in standalone mode. */
+  residents?: Residents;
 }
 
 export interface AgentResult {

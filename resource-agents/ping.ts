@@ -8,10 +8,12 @@
  * all hosts per monitor (in parallel, stopping at the first reply per host), no shell, no other
  * processes. Falls back to one `ping` per host (in parallel) when fping is absent.
  */
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentContext, AgentResult, BuiltinAgent } from './agent-api.ts';
+import type { AgentContext, AgentResult, BuiltinAgent, Resident, SetNodeAttribute } from './agent-api.ts';
 import { OcfRc } from './agent-api.ts';
+import { FpingProber } from './internal/fping-prober.ts';
 import {
   missingRequired,
   renderMetaData,
@@ -185,7 +187,8 @@ export function pingReceivedAny(stdout: string): boolean {
   return m !== null && Number(m[1]) > 0;
 }
 
-async function reachableHosts(
+/** One measurement within the action (standalone mode, use_fping=false, or fping missing). */
+async function reachableOnce(
   c: PingConfig,
   signal: AbortSignal,
 ): Promise<{ alive: Set<string>; error?: string }> {
@@ -226,11 +229,101 @@ async function reachableHosts(
   return { alive: new Set(results.filter((h): h is string => h !== undefined)) };
 }
 
+/**
+ * What the in-process agent keeps between actions: the long-lived prober of one ping instance, and
+ * how to publish its verdicts. The attribute is written when the reachable set changes (through
+ * dampen), not only at the next monitor.
+ */
+class PingResident implements Resident {
+  config: PingConfig;
+  setNodeAttribute: SetNodeAttribute | undefined;
+  readonly prober: FpingProber;
+
+  constructor(
+    fping: string,
+    config: PingConfig,
+    periodMs: number,
+    setNodeAttribute: SetNodeAttribute | undefined,
+    initial: ReadonlyMap<string, boolean> | undefined,
+  ) {
+    this.config = config;
+    this.setNodeAttribute = setNodeAttribute;
+    this.prober = new FpingProber({
+      fping,
+      hosts: config.hosts,
+      periodMs,
+      timeoutMs: config.timeoutMs,
+      attempts: config.attempts,
+      ...(initial === undefined ? {} : { initial }),
+      onChange: (reachable) => {
+        const c = this.config;
+        this.setNodeAttribute?.(c.name, String(reachable.size * c.multiplier), { dampenMs: c.dampenMs });
+      },
+    });
+  }
+
+  /** Whether this prober measures what `c` asks for (timings only checked for recurring monitors). */
+  fits(c: PingConfig, periodMs: number, recurring: boolean): boolean {
+    const p = this.prober;
+    const sameHosts = [...new Set(c.hosts)].sort().join(' ') === [...p.hosts].sort().join(' ');
+    if (!sameHosts || p.attempts !== c.attempts) return false;
+    return !recurring || (p.periodMs === periodMs && p.timeoutMs === c.timeoutMs);
+  }
+
+  dispose(): Promise<void> {
+    return this.prober.dispose();
+  }
+}
+
+const residentKey = (ctx: AgentContext): string => `ping:${ctx.instance}`;
+
+/**
+ * The prober's period: the recurring monitor's interval, at most `timeout` (the spacing of the
+ * retries a one-shot measurement makes). Start and probes (interval 0) use `timeout`.
+ */
+export function probePeriodMs(timeoutMs: number, intervalMs: number): number {
+  return intervalMs > 0 ? Math.min(timeoutMs, intervalMs) : timeoutMs;
+}
+
+/** Reachable hosts from this instance's long-lived prober (created, or replaced, as needed). */
+async function reachableFromResident(
+  c: PingConfig,
+  ctx: AgentContext,
+  residents: NonNullable<AgentContext['residents']>,
+  fping: string,
+): Promise<{ alive: Set<string>; error?: string }> {
+  const recurring = ctx.intervalMs > 0;
+  const periodMs = probePeriodMs(c.timeoutMs, ctx.intervalMs);
+  const found = residents.get(residentKey(ctx));
+  let res = found instanceof PingResident ? found : undefined;
+  if (res === undefined || !res.fits(c, periodMs, recurring)) {
+    res = new PingResident(fping, c, periodMs, ctx.setNodeAttribute, res?.prober.verdicts());
+    residents.set(residentKey(ctx), res);
+  } else {
+    res.config = c;
+    res.setNodeAttribute = ctx.setNodeAttribute;
+  }
+  const p = res.prober;
+  if (!p.settled) await p.waitSettled(c.attempts * p.periodMs + p.timeoutMs + 1000, ctx.signal);
+  if (!p.settled && p.failure !== undefined) return { alive: new Set(), error: p.failure };
+  return { alive: p.reachable() };
+}
+
+async function reachableHosts(
+  c: PingConfig,
+  ctx: AgentContext,
+): Promise<{ alive: Set<string>; error?: string }> {
+  const fping = c.useFping ? findExecutable('fping') : null;
+  if (ctx.residents !== undefined && fping !== null)
+    return reachableFromResident(c, ctx, ctx.residents, fping);
+  return reachableOnce(c, ctx.signal);
+}
+
 const stateFile = (ctx: AgentContext): string => join(ctx.stateDir, `ping-${ctx.instance}.state`);
 
 /** Measures, publishes the attribute, and reports the agent's own health (failure_score). */
 async function update(c: PingConfig, ctx: AgentContext): Promise<AgentResult> {
-  const { alive, error } = await reachableHosts(c, ctx.signal);
+  const { alive, error } = await reachableHosts(c, ctx);
   if (ctx.signal.aborted) return { rc: OcfRc.errGeneric, exitReason: 'ping aborted' };
   if (error !== undefined) return { rc: OcfRc.errGeneric, exitReason: error };
   const count = c.hosts.filter((h) => alive.has(h)).length;
@@ -248,13 +341,9 @@ async function update(c: PingConfig, ctx: AgentContext): Promise<AgentResult> {
   return output === undefined ? { rc: OcfRc.ok } : { rc: OcfRc.ok, output };
 }
 
-async function isStarted(ctx: AgentContext): Promise<boolean> {
-  try {
-    await access(stateFile(ctx));
-    return true;
-  } catch {
-    return false;
-  }
+/** The state file lives in the (local, tmpfs) state dir: one synchronous stat, no thread-pool round trip. */
+function isStarted(ctx: AgentContext): boolean {
+  return existsSync(stateFile(ctx));
 }
 
 async function run(action: string, ctx: AgentContext): Promise<AgentResult> {
@@ -275,6 +364,7 @@ async function run(action: string, ctx: AgentContext): Promise<AgentResult> {
       }
       return update(c, ctx);
     case 'stop':
+      await ctx.residents?.release(residentKey(ctx));
       await rm(stateFile(ctx), { force: true });
       ctx.setNodeAttribute?.(c.name, null);
       return { rc: OcfRc.ok };
@@ -286,7 +376,10 @@ async function run(action: string, ctx: AgentContext): Promise<AgentResult> {
       }
       return { rc: OcfRc.ok };
     default:
-      if (!(await isStarted(ctx))) return { rc: OcfRc.notRunning };
+      if (!isStarted(ctx)) {
+        await ctx.residents?.release(residentKey(ctx));
+        return { rc: OcfRc.notRunning };
+      }
       return update(c, ctx);
   }
 }

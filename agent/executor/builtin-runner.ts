@@ -11,6 +11,7 @@ import type { AgentRunner, MetaDataAnswer, RunInput, RunOutcome } from './agent-
 import { timeoutReason } from './agent-runner.ts';
 import { truncateText } from './bounded-output.ts';
 import { parseMetaData } from './meta-data.ts';
+import { ResidentStore } from './resident-store.ts';
 import { OcfRc, isOcfRc } from './ocf-rc.ts';
 import { validateParams } from './validate-params.ts';
 
@@ -27,6 +28,8 @@ export class BuiltinRunner implements AgentRunner {
   readonly #agents = new Map<string, BuiltinAgent>();
   readonly #o: BuiltinRunnerOptions;
   readonly #cache = new Map<string, ParseResult<MetaDataAnswer>>();
+  /** What agents keep running between actions (ping's prober); disposed with this runner. */
+  readonly residents = new ResidentStore();
 
   constructor(options: BuiltinRunnerOptions) {
     this.#o = options;
@@ -82,6 +85,7 @@ export class BuiltinRunner implements AgentRunner {
           intervalMs: input.intervalMs,
           signal: controller.signal,
           stateDir: this.#o.stateDir,
+          residents: this.residents,
           ...(this.#o.setNodeAttribute !== undefined ? { setNodeAttribute: this.#o.setNodeAttribute } : {}),
         })
         .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
@@ -113,6 +117,11 @@ export class BuiltinRunner implements AgentRunner {
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Ends what the agents keep running between actions. */
+  dispose(): Promise<void> {
+    return this.residents.dispose();
   }
 
   metaData(agent: AgentRef): Promise<ParseResult<MetaDataAnswer>> {

@@ -8,7 +8,8 @@
  *                    → history (OpRecord) and result listeners
  *
  * It owns no timers of its own beyond the runners' per-operation ones; dispose() cancels every
- * queued and running operation and waits for them to end (children killed).
+ * queued and running operation, waits for them to end (children killed), then ends what built-in
+ * agents keep running between actions (ping's prober).
  */
 import type { Logger } from 'pino';
 import type { AgentRef } from '../../coordinator/cib/model.ts';
@@ -401,6 +402,7 @@ export class Executor {
     const all = [...this.#pending];
     for (const p of all) p.controller.abort('disposed');
     await Promise.all(all.map((p) => p.done));
+    await this.#builtin.dispose();
     this.#listeners.clear();
   }
 }

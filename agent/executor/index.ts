@@ -19,6 +19,7 @@ export type { AgentRunner, MetaDataAnswer, RunInput, RunOutcome } from './agent-
 export { DEFAULT_OCF_ROOT, DEFAULT_STATE_DIR, OcfRunner, ocfAgentPath } from './ocf-runner.ts';
 export { DEFAULT_LSB_DIR, LsbRunner } from './lsb-runner.ts';
 export { BUILTIN_PROVIDER, BuiltinRunner } from './builtin-runner.ts';
+export { ResidentStore } from './resident-store.ts';
 export type { OperationRequest, OperationResult } from './operation.ts';
 export { DEFAULT_TIMEOUT_MS, isSuccess, opKey } from './operation.ts';
 export { OpHistory, paramsDigest } from './op-history.ts';

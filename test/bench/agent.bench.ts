@@ -5,19 +5,24 @@
  *    through the executor and N times spawned directly with the same environment, interleaved so
  *    load on the machine hits both alike; prints ms/action both ways and the difference.
  * 2. Steady state: one executor with 100 Dummy-like resources monitored every 10 s (the built-in
- *    ocf:tandem:Dummy, in-process) and a ping every 200 ms (the built-in ping agent forking fping,
- *    or a forked `fping -c1 -t100 127.0.0.1` when no built-in ping exists) for 60 s (--seconds):
- *    prints CPU % of one core (this process plus its reaped children) and RSS.
+ *    ocf:tandem:Dummy, in-process) and a ping monitored every 200 ms (the built-in ping agent and
+ *    its long-lived fping, or a forked `fping -c1 -t100 127.0.0.1` when no built-in ping exists)
+ *    for 60 s (--seconds): prints CPU % of one core (this process, its reaped children and the
+ *    progress of its live descendants, such as the ping agent's fping) and RSS.
  *
- * `--bundled` runs part 2 from an esbuild bundle under plain node (no tsx loader thread), as a
- * built deployment would run; `--forked-dummy` monitors the stock ocf:heartbeat:Dummy instead (one fork per monitor run).
+ * Part 2 runs as users run tandemd: bin/tandemd starts the esbuild bundle build/tandemd.mjs (made
+ * by scripts/build.sh) under plain node, so part 2 is this file bundled the same way (esbuild,
+ * packages external, written under build/) and run by plain node in a child. `--tsx` runs it
+ * under the tsx loader instead (what bin/tandemd falls back to when the bundle is stale);
+ * `--forked-dummy` monitors the stock ocf:heartbeat:Dummy instead (one fork per monitor run).
  *
  * Targets: overhead < 5 ms per forked action; CPU < 1% of a core; RSS < 80 MB.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NodeAttributes } from '../../agent/attributes/index.ts';
 import {
@@ -37,7 +42,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '200' },
     resources: { type: 'string', default: '100' },
     'forked-dummy': { type: 'boolean', default: false },
-    bundled: { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
     'steady-only': { type: 'boolean', default: false },
   },
 });
@@ -59,6 +64,60 @@ function stats(samples: number[]): { mean: number; median: number; p90: number }
 
 function verdict(ok: boolean): string {
   return ok ? 'OK' : 'OVER TARGET';
+}
+
+/** utime + stime (ms) of every live descendant of this process (the ping agent's fping), by PID. */
+async function liveDescendantsCpuMs(): Promise<Map<number, number>> {
+  const { readdir } = await import('node:fs/promises');
+  const procs = new Map<number, { ppid: number; cpuMs: number }>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state (field 3) is index 0, ppid index 1, utime index 11, stime index 12.
+    procs.set(Number(name), { ppid: Number(f[1]), cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+  }
+  const out = new Map<number, number>();
+  const walk = (parent: number): void => {
+    for (const [pid, p] of procs) {
+      if (p.ppid === parent && !out.has(pid)) {
+        out.set(pid, p.cpuMs);
+        walk(pid);
+      }
+    }
+  };
+  walk(process.pid);
+  return out;
+}
+
+/** CPU of descendants between two samples: reaped ones (cutime) plus the progress of live ones. */
+function descendantsCpuMs(
+  a: { reaped: number; live: Map<number, number> },
+  b: { reaped: number; live: Map<number, number> },
+): number {
+  let ms = b.reaped - a.reaped;
+  for (const v of b.live.values()) ms += v;
+  for (const v of a.live.values()) ms -= v;
+  return ms;
+}
+
+async function childrenSample(): Promise<{ reaped: number; live: Map<number, number> }> {
+  return { reaped: await childrenCpuMs(), live: await liveDescendantsCpuMs() };
+}
+
+/**
+ * Voluntary context switches of every thread of this process (main, libuv pool, V8): how often it
+ * woke up. Unlike CPU time, hardly inflated by other load on the machine.
+ */
+async function wakeups(): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  let n = 0;
+  for (const tid of await readdir('/proc/self/task')) {
+    const status = await readFile(`/proc/self/task/${tid}/status`, 'utf8').catch(() => '');
+    n += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return n;
 }
 
 /** Children's CPU (reaped) from /proc/self/stat: cutime + cstime, in ms. */
@@ -220,9 +279,18 @@ async function steadyState(stateDir: string): Promise<void> {
   }
   const measure = async (
     windowS: number,
-  ): Promise<{ wallMs: number; selfMs: number; childMs: number; maxRss: number; results: number }> => {
+  ): Promise<{
+    wallMs: number;
+    selfMs: number;
+    childMs: number;
+    maxRss: number;
+    results: number;
+    wakeups: number;
+  }> => {
+    // The /proc scans themselves cost CPU and wakeups: sampled outside the window.
+    const child0 = await childrenSample();
+    const wake0 = await wakeups();
     const cpu0 = process.cpuUsage();
-    const child0 = await childrenCpuMs();
     const t0 = performance.now();
     const results0 = results;
     let maxRss = process.memoryUsage().rss;
@@ -232,12 +300,15 @@ async function steadyState(stateDir: string): Promise<void> {
       maxRss = Math.max(maxRss, process.memoryUsage().rss);
     }
     const cpu = process.cpuUsage(cpu0);
+    const wallMs = performance.now() - t0;
+    const wake1 = await wakeups();
     return {
-      wallMs: performance.now() - t0,
+      wallMs,
       selfMs: (cpu.user + cpu.system) / 1000,
-      childMs: (await childrenCpuMs()) - child0,
+      childMs: descendantsCpuMs(child0, await childrenSample()),
       maxRss,
       results: results - results0,
+      wakeups: wake1 - wake0,
     };
   };
   const pct = (ms: number, wallMs: number): string => `${((ms / wallMs) * 100).toFixed(2)}%`;
@@ -249,9 +320,10 @@ async function steadyState(stateDir: string): Promise<void> {
   let pingTimer: NodeJS.Timeout | undefined;
   let pingRuns = 0;
   if (ping) {
-    pingLabel = 'built-in ocf:tandem:ping (host_list=127.0.0.1, timeout 150ms) monitor every 200 ms';
+    pingLabel =
+      'built-in ocf:tandem:ping (host_list=127.0.0.1 timeout=200ms attempts=2, one long-lived fping) monitor every 200 ms';
     const pr = { standard: 'ocf' as const, provider: 'tandem', type: 'ping' };
-    const params = { host_list: '127.0.0.1', timeout: '150ms', attempts: '1', dampen: '0' };
+    const params = { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0' };
     const s = await executor.execute({ resource: 'ping', agent: pr, action: 'start', params });
     if (s.rc !== 0) throw new Error(`ping start: ${s.status} ${String(s.rc)} ${s.exitReason ?? ''}`);
     monitors.start({ resource: 'ping', agent: pr, intervalMs: 200, timeoutMs: 2000, params });
@@ -285,51 +357,69 @@ async function steadyState(stateDir: string): Promise<void> {
     `\n2. steady state for ${(wallMs / 1000).toFixed(1)} s: ${resourceCount} resources (${forkedDummy ? 'stock ocf:heartbeat:Dummy, forked' : dummy === statDummy ? 'in-bench stat Dummy' : 'built-in ocf:tandem:Dummy'}) monitored every 10 s + ${pingLabel}`,
   );
   console.log(
-    `   (attribution) the ${resourceCount} monitors alone, ${(alone.wallMs / 1000).toFixed(1)} s: ${alone.results} results, CPU ${pct(alone.selfMs + alone.childMs, alone.wallMs)} (this process ${pct(alone.selfMs, alone.wallMs)}, children ${pct(alone.childMs, alone.wallMs)})`,
+    `   (attribution) the ${resourceCount} monitors alone, ${(alone.wallMs / 1000).toFixed(1)} s: ${alone.results} results, CPU ${pct(alone.selfMs + alone.childMs, alone.wallMs)} (this process ${pct(alone.selfMs, alone.wallMs)}, children ${pct(alone.childMs, alone.wallMs)}), ${((alone.wakeups * 1000) / alone.wallMs).toFixed(1)} wakeups/s`,
   );
   console.log(
     `   monitor results: ${both.results}${ping ? '' : `, fping runs: ${pingRuns}`}, failures: ${failures}${pingd !== undefined ? `, pingd=${pingd}` : ''}`,
   );
   console.log(
-    `   CPU: ${cpuPct.toFixed(2)}% of one core (this process ${((selfMs / wallMs) * 100).toFixed(2)}%, children ${((childMs / wallMs) * 100).toFixed(2)}%)   target < ${TARGET_CPU_PCT}%: ${verdict(cpuPct < TARGET_CPU_PCT)}`,
+    `   CPU: ${cpuPct.toFixed(2)}% of one core (this process ${((selfMs / wallMs) * 100).toFixed(2)}%, children ${((childMs / wallMs) * 100).toFixed(2)}%), ${((both.wakeups * 1000) / wallMs).toFixed(1)} wakeups/s, load average ${loadavg()[0]?.toFixed(1) ?? '?'}   target < ${TARGET_CPU_PCT}%: ${verdict(cpuPct < TARGET_CPU_PCT)}`,
   );
   console.log(
-    `   RSS: ${rssMb.toFixed(1)} MB at the end, ${maxRssMb.toFixed(1)} MB max (${(baselineRss / 1024 / 1024).toFixed(1)} MB of it before anything ran: node${values['steady-only'] ? '' : ' + the tsx loader'})   target < ${TARGET_RSS_MB} MB: ${verdict(maxRssMb < TARGET_RSS_MB)}`,
+    `   RSS: ${rssMb.toFixed(1)} MB at the end, ${maxRssMb.toFixed(1)} MB max (${(baselineRss / 1024 / 1024).toFixed(1)} MB of it before anything ran: node${values['steady-only'] ? ' running the bundle' : ' + the tsx loader'})   target < ${TARGET_RSS_MB} MB: ${verdict(maxRssMb < TARGET_RSS_MB)}`,
   );
 }
 
-/** Part 2 in a child: this file bundled by esbuild (tsx's own), run by plain node. */
-async function steadyStateBundled(dir: string): Promise<void> {
+/**
+ * Part 2 in a child, as tandemd runs: this file bundled by esbuild (tsx's own) the way
+ * scripts/build.sh bundles daemon/main.ts (ESM, node20, packages external, under build/ so they
+ * resolve from node_modules), run by plain node.
+ */
+async function steadyStateBundled(): Promise<void> {
   const esbuild = await import('esbuild');
-  const out = join(dir, 'agent-bench.bundle.mjs');
-  await esbuild.build({
-    entryPoints: [new URL(import.meta.url).pathname],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile: out,
-    logLevel: 'warning',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  const args = [out, '--steady-only', '--seconds', String(seconds), '--resources', String(resourceCount)];
-  if (forkedDummy) args.push('--forked-dummy');
-  console.log('\n(part 2 runs from an esbuild bundle under plain node, without the tsx loader)');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`bundled run exited ${String(code)}`)),
+  const buildDir = fileURLToPath(new URL('../../build/', import.meta.url));
+  await mkdir(buildDir, { recursive: true });
+  const out = join(buildDir, `agent-bench-${process.pid}.mjs`);
+  try {
+    await esbuild.build({
+      entryPoints: [fileURLToPath(import.meta.url)],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile: out,
+      logLevel: 'warning',
+    });
+    const args = [
+      '--no-warnings',
+      out,
+      '--steady-only',
+      '--seconds',
+      String(seconds),
+      '--resources',
+      String(resourceCount),
+    ];
+    if (forkedDummy) args.push('--forked-dummy');
+    console.log(
+      '\n(part 2 runs as bin/tandemd does: an esbuild bundle under plain node, no tsx loader; --tsx for the fallback)',
     );
-  });
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: 'inherit' });
+      child.once('error', reject);
+      child.once('close', (code) =>
+        code === 0 ? resolve() : reject(new Error(`bundled run exited ${String(code)}`)),
+      );
+    });
+  } finally {
+    await rm(out, { force: true });
+  }
 }
 
 const baselineRss = process.memoryUsage().rss;
 const stateDir = await mkdtemp(join(tmpdir(), `tandem-bench-agent-${process.pid}-`));
 try {
   if (!values['steady-only']) {
-    const { loadavg } = await import('node:os');
     console.log(
       `tandem agent benchmark (node ${process.version}, ${runs} runs, ${seconds} s steady state, load average ${loadavg()
         .map((l) => l.toFixed(1))
@@ -337,8 +427,11 @@ try {
     );
     await overhead(stateDir);
   }
-  if (values.bundled) await steadyStateBundled(stateDir);
-  else await steadyState(stateDir);
+  if (values['steady-only'] || values.tsx) {
+    if (values.tsx)
+      console.log('\n(part 2 runs under the tsx loader, as bin/tandemd does when its bundle is stale)');
+    await steadyState(stateDir);
+  } else await steadyStateBundled();
 } finally {
   await rm(stateDir, { recursive: true, force: true });
 }
