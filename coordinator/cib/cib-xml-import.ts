@@ -837,23 +837,57 @@ function readHistory(r: Reader, e: XmlElement, path: string): ResourceHistory | 
   if (e.attrs['container'] !== undefined) r.warn(path, 'container= (guest nodes) is not imported');
   r.onlyChildren(e, path, ['lrm_rsc_op']);
   const ops: OpRecord[] = [];
-  for (const op of children(e, 'lrm_rsc_op')) {
-    const rec = readOpRecord(r, op, `${path}/lrm_rsc_op${idSel(op)}`);
+  for (const op of e.children) {
+    if (op.name !== 'lrm_rsc_op') continue;
+    const rec = readOpRecord(r, op, path);
     if (rec !== undefined) ops.push(rec);
   }
   return { id, agent, ops };
 }
 
-function readOpRecord(r: Reader, e: XmlElement, path: string): OpRecord | undefined {
+/** A plain decimal integer (optional sign, no spaces), else undefined (parseIntStrict decides). */
+function plainInt(v: string): number | undefined {
+  const n = v.length;
+  if (n === 0 || n > 15) return undefined;
+  let i = v.charCodeAt(0) === 45 || v.charCodeAt(0) === 43 ? 1 : 0;
+  if (i === n) return undefined;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(v);
+}
+
+/** The third `:`-separated field of a transition key (`action:transition:target-rc:uuid`). */
+function thirdField(key: string): string | undefined {
+  const a = key.indexOf(':');
+  if (a < 0) return undefined;
+  const b = key.indexOf(':', a + 1);
+  if (b < 0) return undefined;
+  const c = key.indexOf(':', b + 1);
+  return c < 0 ? key.slice(b + 1) : key.slice(b + 1, c);
+}
+
+/**
+ * One `<lrm_rsc_op>`. The hot loop of a large import (one per resource, node and recorded
+ * operation), so the element's path is built only when there is something to report.
+ */
+function readOpRecord(r: Reader, e: XmlElement, historyPath: string): OpRecord | undefined {
   const a = e.attrs;
+  let pathText: string | undefined;
+  const path = (): string => (pathText ??= `${historyPath}/lrm_rsc_op${idSel(e)}`);
   const int = (name: string): number | undefined => {
     const v = a[name];
     if (v === undefined) return undefined;
-    return r.take(parseIntStrict(v, name), path);
+    return plainInt(v) ?? r.take(parseIntStrict(v, name), path());
+  };
+  const required = (name: string): string => {
+    const v = a[name];
+    return v !== undefined && v !== '' ? v : r.required(e, name, path());
   };
   const rec: OpRecord = {
-    id: r.required(e, 'id', path),
-    operation: r.required(e, 'operation', path),
+    id: required('id'),
+    operation: required('operation'),
     intervalMs: int('interval') ?? 0,
     callId: int('call-id') ?? 0,
     rc: int('rc-code') ?? 0,
@@ -866,7 +900,7 @@ function readOpRecord(r: Reader, e: XmlElement, path: string): OpRecord | undefi
   const tk = a['transition-key'];
   if (tk !== undefined) {
     rec.transitionKey = tk;
-    const target = tk.split(':')[2];
+    const target = thirdField(tk);
     if (target !== undefined && /^\d+$/.test(target)) rec.targetRc = Number(target);
   }
   set('lastRcChange', int('last-rc-change'));
@@ -878,9 +912,13 @@ function readOpRecord(r: Reader, e: XmlElement, path: string): OpRecord | undefi
   set('crmFeatureSet', a['crm_feature_set']);
   set('onNode', a['on_node']);
   set('exitReason', a['exit-reason']);
-  const extra: Attributes = {};
-  for (const [k, v] of Object.entries(a)) if (!OP_RECORD_FIELDS.has(k)) extra[k] = v;
-  if (!isEmpty(extra)) rec.attributes = extra;
-  r.onlyChildren(e, path, []);
+  let extra: Attributes | undefined;
+  for (const k of Object.keys(a)) {
+    if (OP_RECORD_FIELDS.has(k)) continue;
+    extra ??= {};
+    extra[k] = a[k] ?? '';
+  }
+  if (extra !== undefined) rec.attributes = extra;
+  if (e.children.length > 0) r.onlyChildren(e, path(), []);
   return rec;
 }
