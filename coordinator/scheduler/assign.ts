@@ -322,18 +322,28 @@ function computeOwnScores(ctx: Ctx, u: Unit, inst: Instance, memberIndex: number
   return s;
 }
 
+/**
+ * A colocated resource's score scaled by a colocation factor (score / INFINITY) as
+ * add_node_scores_matching_attr does: single-precision product rounded half away from zero, and
+ * never 0 for a nonzero score (±1 by the factor's sign), so an advisory colocation with a
+ * resource banned from a node (-INFINITY) only lowers that node by the colocation score.
+ */
+export function scaledScore(score: Score, factor: number): Score {
+  if (factor === 0 || score === 0) return 0;
+  const f = Math.fround(Math.fround(score) * Math.fround(factor));
+  let w = f < 0 ? Math.ceil(f - 0.5) : Math.floor(f + 0.5);
+  if (w === 0) w = factor > 0 ? 1 : -1;
+  return Math.max(-INFINITY, Math.min(INFINITY, w));
+}
+
 function addInto(a: Scores, b: Scores, factor: number): Scores {
   const out: Scores = new Map(a);
   for (const [n, v] of a) {
     const w = b.get(n);
     if (w === undefined) continue;
-    let add: number;
     // A negative preference for a node the other side dislikes never becomes a positive one.
-    if (factor < 0 && w < 0) add = 0;
-    else if (w <= -INFINITY) add = factor > 0 ? -INFINITY : 0;
-    else if (w >= INFINITY) add = factor > 0 ? INFINITY : factor < 0 ? -INFINITY : 0;
-    else add = Math.trunc(w * factor);
-    out.set(n, addScores(v, add));
+    if (factor < 0 && w < 0) continue;
+    out.set(n, addScores(v, scaledScore(w, factor)));
   }
   return out;
 }
@@ -402,14 +412,6 @@ function applyPrimaries(ctx: Ctx, u: Unit, s: Scores, active: readonly string[])
   return out;
 }
 
-/** A unit's scores as seen by its primaries (influence): its own folded scores, without colocations. */
-function influenceScores(ctx: Ctx, u: Unit): Scores | undefined {
-  if (u.resource.kind === 'clone') return undefined;
-  const row = u.rows[0];
-  if (!row || row.length === 0) return undefined;
-  return foldGroup(ctx, u, row, ownScores(ctx, u, row[0] as Instance, 0), row[0]?.active ?? []);
-}
-
 function foldGroup(ctx: Ctx, u: Unit, row: Instance[], first: Scores, active: readonly string[]): Scores {
   // contrib(i) = own(i) + contrib(i+1), the fold rolled back when it leaves no node available.
   let contrib: Scores | undefined;
@@ -430,20 +432,80 @@ function foldGroup(ctx: Ctx, u: Unit, row: Instance[], first: Scores, active: re
 
 function applyDependents(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]): Scores {
   let out = s;
+  const merging = new Set<string>([u.id]);
   for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
     if (c.score === 0) continue;
     if (ctx.unitNodes.has(c.rsc)) continue;
     const dep = ctx.unitById.get(c.rsc);
-    if (!dep) continue;
-    const first = dep.rows[0]?.[0];
-    if (first && first.meta['critical'] !== undefined && !isTrue(first.meta['critical'])) continue;
-    const ds = influenceScores(ctx, dep);
-    if (!ds) continue;
-    const factor = c.score >= INFINITY ? 1 : c.score <= -INFINITY ? -1 : c.score / INFINITY;
-    const merged = addInto(out, ds, factor);
-    if (anyAvailable(ctx, merged, active)) out = merged;
+    if (!dep || !hasInfluence(dep)) continue;
+    out = mergeDependent(ctx, dep, out, coloFactor(c.score), active, merging);
   }
   return out;
+}
+
+function coloFactor(score: Score): number {
+  return score >= INFINITY ? 1 : score <= -INFINITY ? -1 : Math.fround(score / INFINITY);
+}
+
+/** The `critical` meta attribute (default true) lets a dependent influence its primary. */
+function hasInfluence(dep: Unit): boolean {
+  const first = dep.rows[0]?.[0];
+  return !(first && first.meta['critical'] !== undefined && !isTrue(first.meta['critical']));
+}
+
+/**
+ * A dependent's scores merged into its primary's (Pacemaker 2.1.5 merge_weights with rollback):
+ * the dependent's own scores scaled by `factor`; for a group its first member's, then each later
+ * member's at full strength (the group's internal colocation is merged with factor
+ * ±INFINITY/INFINITY: the sign of `factor` times 1); then, recursively, the dependent's own
+ * dependents with factor ±(their colocation score / INFINITY). A step that leaves no node
+ * available is rolled back together with everything it would have merged next. A clone merges its
+ * own table (base and location constraints). Returns a new table; `merging` breaks loops.
+ */
+function mergeDependent(
+  ctx: Ctx,
+  dep: Unit,
+  work: Scores,
+  factor: number,
+  active: readonly string[],
+  merging: Set<string>,
+): Scores {
+  if (merging.has(dep.id)) return work;
+  merging.add(dep.id);
+  try {
+    const sign = factor < 0 ? -1 : 1;
+    let out = work;
+    if (dep.resource.kind === 'clone') {
+      const own = baseScores(ctx, [dep.id]);
+      locationScores(ctx, dep.id, own, dep.id);
+      const next = addInto(out, own, factor);
+      if (!anyAvailable(ctx, next, active)) return work;
+      out = next;
+    } else {
+      const row = dep.rows[0] ?? [];
+      let f = factor;
+      for (let i = 0; i < row.length; i++) {
+        const inst = row[i];
+        if (!inst) break;
+        const next = addInto(out, ownScores(ctx, dep, inst, i), f);
+        if (!anyAvailable(ctx, next, active)) {
+          if (dep.resource.kind === 'primitive') return work;
+          break;
+        }
+        out = next;
+        f = sign;
+      }
+    }
+    for (const c of ctx.colocAsPrimary.get(dep.id) ?? []) {
+      if (c.score === 0) continue;
+      const d = ctx.unitById.get(c.rsc);
+      if (!d || !hasInfluence(d)) continue;
+      out = mergeDependent(ctx, d, out, sign * coloFactor(c.score), active, merging);
+    }
+    return out;
+  } finally {
+    merging.delete(dep.id);
+  }
 }
 
 function chooseNode(

@@ -253,6 +253,14 @@ prop('idempotent once applied: the next run starts and stops nothing', ({ cluste
   const config = structuredClone(cluster.config);
   config.rscDefaults['resource-stickiness'] = '5000';
   for (const r of config.resources) delete r.metaAttributes['resource-stickiness'];
+  // Pacemaker 2.1.5 merges a dependent group's later members into the primary at full strength
+  // (merge_weights recurses through the group's internal INFINITY colocation with factor ±1), so
+  // once a group runs, an advisory colocation with it moves the primary by the members'
+  // stickiness: not idempotent in Pacemaker either. Those colocations are left out here.
+  const groups = new Set(config.resources.filter((r) => r.kind === 'group').map((r) => r.id));
+  config.constraints.colocation = config.constraints.colocation.filter(
+    (c) => !groups.has(c.rsc) || Math.abs(c.score) >= 1_000_000,
+  );
   const first = run(config, cluster.status);
   const second = run(config, applyTransition(config, cluster.status, first));
   const changes = second.actions.filter(
