@@ -361,9 +361,16 @@ function anyAvailable(ctx: Ctx, s: Scores, active: readonly string[]): boolean {
 }
 
 /** Applies the colocations where `u` is the dependent (its primaries are already assigned). */
-function applyPrimaries(ctx: Ctx, u: Unit, s: Scores, active: readonly string[]): Scores {
+function applyPrimaries(
+  ctx: Ctx,
+  u: Unit,
+  s: Scores,
+  active: readonly string[],
+  include: (c: ColocationConstraint) => boolean = () => true,
+): Scores {
   let out = s;
   for (const c of ctx.colocAsDependent.get(u.id) ?? []) {
+    if (!include(c)) continue;
     const primaryNodes = ctx.unitNodes.get(c.withRsc);
     if (primaryNodes === undefined) continue; // cycle: primary not assigned yet
     const primary = ctx.unitById.get(c.withRsc);
@@ -589,7 +596,131 @@ function pinned(ctx: Ctx, inst: Instance): boolean {
   });
 }
 
+/**
+ * An anonymous clone of a primitive, as Pacemaker 2.1.5 distributes its instances
+ * (distribute_children, allocate_instance):
+ * - instances in pcmk__cmp_instance order: fewer active nodes, current node able to run
+ *   resources, active before inactive, not failed before failed, then label;
+ * - first pass: each running, non-failed instance is assigned with its current node preferred
+ *   (while that node holds fewer than max/available instances and the instance may run there):
+ *   it keeps the node when its score there is at least the best score; otherwise it is left
+ *   for the second pass (where it can take the better node while another instance is recovered
+ *   elsewhere);
+ * - second pass: the rest, in order, up to clone-max;
+ * - an instance inherits the clone's colocations: as dependent only the negative and INFINITY
+ *   ones when every available node gets an instance (clone-max >= available nodes), as primary
+ *   only the negative ones then; nodes holding clone-node-max instances are banned.
+ * Writes ctx.next for every instance and ctx.unitNodes for the clone.
+ */
+function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
+  const perHost = cloneNodeMax(r);
+  const insts = u.rows.map((row) => row[0]).filter((i): i is Instance => i !== undefined);
+  const max = insts.length;
+  const available = ctx.nodes.filter((n) => nodeCanHost(n)).length;
+  const allColoc = max < available;
+  const loopMax = Math.max(1, available > 0 ? Math.floor(max / available) : 1);
+  const count = new Map<string, number>();
+  const done = new Set<Instance>();
+  let allocated = 0;
+  const place = (inst: Instance, node: string | null): void => {
+    setNext(ctx, inst, node);
+    done.add(inst);
+    if (node !== null) count.set(node, (count.get(node) ?? 0) + 1);
+  };
+  const curOk = (i: Instance): boolean => {
+    const c = i.active[0];
+    const n = c === undefined ? undefined : ctx.view.nodeByName.get(c);
+    return c === undefined || (n !== undefined && nodeCanHost(n));
+  };
+  const failed = (i: Instance): boolean => i.failed.size > 0;
+  const order = [...insts].sort((a, b) => {
+    const na = a.active.length;
+    const nb = b.active.length;
+    if (na > 0 && nb > 0 && na !== nb) return na - nb;
+    if (curOk(a) !== curOk(b)) return curOk(a) ? -1 : 1;
+    if (na > 0 !== nb > 0) return na > 0 ? -1 : 1;
+    if (failed(a) !== failed(b)) return failed(a) ? 1 : -1;
+    return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+  });
+  const scoresOf = (inst: Instance): { s: Scores; exclude: Set<string> } => {
+    let s = ownScores(ctx, u, inst, 0);
+    s = applyPrimaries(
+      ctx,
+      u,
+      s,
+      inst.active,
+      (c) => allColoc || c.score < 0 || c.score >= INFINITY,
+    );
+    const merging = new Set<string>([u.id]);
+    for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
+      if (c.score === 0 || !(allColoc || c.score < 0) || ctx.unitNodes.has(c.rsc)) continue;
+      const dep = ctx.unitById.get(c.rsc);
+      if (!dep || !hasInfluence(dep)) continue;
+      s = mergeDependent(ctx, dep, s, coloFactor(c.score), inst.active, merging);
+    }
+    const exclude = new Set<string>();
+    for (const [n, k] of count) if (k >= perHost) exclude.add(n);
+    return { s, exclude };
+  };
+  const stopped = cloneStopped(r);
+  let recorded = false;
+  const record = (s: Scores): void => {
+    if (recorded) return;
+    recorded = true;
+    recordScores(ctx, u.id, s);
+  };
+  if (!stopped) {
+    for (const inst of order) {
+      if (allocated >= max) break;
+      if (done.has(inst) || inst.active.length === 0 || failed(inst)) continue;
+      if (pinned(ctx, inst)) {
+        place(inst, inst.active[0] ?? null);
+        allocated++;
+        continue;
+      }
+      if (targetStopped(inst)) continue;
+      const cur = inst.active[0];
+      const curNode = cur === undefined ? undefined : ctx.view.nodeByName.get(cur);
+      if (cur === undefined || !curNode || !usable(ctx, curNode, inst.active)) continue;
+      if ((count.get(cur) ?? 0) >= Math.min(loopMax, perHost)) continue;
+      if ((ownScores(ctx, u, inst, 0).get(cur) ?? -INFINITY) < 0) continue;
+      const { s, exclude } = scoresOf(inst);
+      record(s);
+      const node = chooseNode(ctx, s, inst.active, exclude, cur);
+      // A better node elsewhere: not pre-assigned here; the second pass places it.
+      if (node !== null && node !== cur) continue;
+      place(inst, node);
+      if (node !== null) allocated++;
+      else ctx.reasons.push({ rsc: inst.label, reason: explainNoNode(ctx, s) });
+    }
+  }
+  for (const inst of order) {
+    if (done.has(inst)) continue;
+    if (pinned(ctx, inst)) {
+      place(inst, inst.active[0] ?? null);
+      continue;
+    }
+    if (stopped || targetStopped(inst) || allocated >= max) {
+      place(inst, null);
+      continue;
+    }
+    const { s, exclude } = scoresOf(inst);
+    record(s);
+    const node = chooseNode(ctx, s, inst.active, exclude);
+    place(inst, node);
+    if (node !== null) allocated++;
+    else ctx.reasons.push({ rsc: inst.label, reason: explainNoNode(ctx, s) });
+  }
+  const first = insts[0];
+  if (!recorded && first) recordScores(ctx, u.id, ownScores(ctx, u, first, 0));
+  ctx.unitNodes.set(u.id, [...count.keys()].sort());
+}
+
 function placeUnit(ctx: Ctx, u: Unit): void {
+  if (u.resource.kind === 'clone' && u.resource.child.kind === 'primitive') {
+    placeClone(ctx, u, u.resource);
+    return;
+  }
   const nodesUsed: string[] = [];
   const exclude = new Set<string>();
   const r = u.resource;
