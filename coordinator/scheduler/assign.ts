@@ -644,13 +644,7 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
   });
   const scoresOf = (inst: Instance): { s: Scores; exclude: Set<string> } => {
     let s = ownScores(ctx, u, inst, 0);
-    s = applyPrimaries(
-      ctx,
-      u,
-      s,
-      inst.active,
-      (c) => allColoc || c.score < 0 || c.score >= INFINITY,
-    );
+    s = applyPrimaries(ctx, u, s, inst.active, (c) => allColoc || c.score < 0 || c.score >= INFINITY);
     const merging = new Set<string>([u.id]);
     for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
       if (c.score === 0 || !(allColoc || c.score < 0) || ctx.unitNodes.has(c.rsc)) continue;
