@@ -4,8 +4,10 @@
  * what is already running (probes) so a daemon restart does not bounce resources.
  *
  * Contract of `run` (the transport's LocalActionRunner): never rejects; an action from an older
- * DC epoch is refused (`cancelled`, nothing runs); a `start` while the lease keeper forbids running
- * is refused (`error`). The outcome's `record` is the executor's history entry for the action.
+ * DC epoch is refused (`cancelled`, nothing runs); a `start` of a lease-guarded resource
+ * (`leaseGuards`: not an anonymous clone instance) while the lease keeper forbids running is refused
+ * as `cancelled` too: nothing ran, so the DC records no failure (no fail count) and retries. The
+ * outcome's `record` is the executor's history entry for the action.
  */
 import type {
   Attributes,
@@ -19,6 +21,7 @@ import { EpochGuard } from '../coordinator/election/index.ts';
 import { findPrimitive, type ActionRequest, type LocalActionRunner } from '../coordinator/transport/index.ts';
 import type { Executor, OperationRequest, OperationResult } from '../agent/executor/index.ts';
 import { isSuccess } from '../agent/executor/index.ts';
+import { leaseGuards } from '../agent/lease/index.ts';
 import type { MonitorScheduler } from '../agent/monitors/index.ts';
 import type { DaemonLogger } from './logger.ts';
 
@@ -27,7 +30,7 @@ export interface NodeAgentOptions {
   executor: Executor;
   monitors: MonitorScheduler;
   log: DaemonLogger;
-  /** Whether this node may start resources now (lease keeper); default always. */
+  /** Whether this node may start lease-guarded resources now (lease keeper); default always. */
   mayRun?: () => boolean;
 }
 
@@ -203,10 +206,11 @@ export class NodeAgent implements LocalActionRunner {
     const timeoutMs = action.timeoutMs;
     switch (action.kind) {
       case 'start':
-        if (this.#o.mayRun !== undefined && !this.#o.mayRun()) {
+        if (leaseGuards(meta) && this.#o.mayRun !== undefined && !this.#o.mayRun()) {
+          this.#o.log.warn({ rsc: p.id }, 'start refused: no quorum lease (not run; the DC retries)');
           return {
-            status: 'error',
-            exitReason: `node ${this.#o.node} may not run resources now (no quorum lease)`,
+            status: 'cancelled',
+            exitReason: `node ${this.#o.node} may not run ${p.id} now (no quorum lease); not started, the DC retries`,
           };
         }
         return this.#exec(this.#request(p, meta, 'start', 0, timeoutMs));
@@ -276,10 +280,18 @@ export class NodeAgent implements LocalActionRunner {
     return running;
   }
 
-  /** Stops every resource the executor's history says is running here (self-demotion, cluster stop). */
-  async stopAll(config: ClusterConfig): Promise<void> {
-    const active = this.#o.executor.histories().filter((h) => isActive(h));
-    this.#o.monitors.dispose();
+  /**
+   * Stops the resources the executor's history says are running here, in reverse configuration
+   * order. `guardedOnly` (self-demotion): only those the lease guards (`leaseGuards`), so anonymous
+   * clones such as ping keep running and keep measuring; otherwise everything (cluster stop).
+   */
+  async stopAll(config: ClusterConfig, options: { guardedOnly?: boolean } = {}): Promise<void> {
+    const active = this.#o.executor
+      .histories()
+      .filter((h) => isActive(h))
+      .filter((h) => options.guardedOnly !== true || guardedIn(config, h.id));
+    if (options.guardedOnly === true) for (const h of active) this.#o.monitors.stop(h.id);
+    else this.#o.monitors.dispose();
     // Reverse configuration order approximates reverse start order (groups stop last member first).
     const order = new Map<string, number>();
     let i = 0;
@@ -317,6 +329,20 @@ export class NodeAgent implements LocalActionRunner {
       .filter(isActive)
       .map((h) => h.id);
   }
+
+  /**
+   * Running resources the lease guards (not anonymous clone instances): what makes this node
+   * "active" for membership (takeover wait, `unclean` with stonith) and the witness.
+   */
+  guardedActiveResources(config: ClusterConfig): string[] {
+    return this.activeResources().filter((id) => guardedIn(config, id));
+  }
+}
+
+/** A resource unknown to `config` (an orphan) counts as guarded: nothing says it may run twice. */
+function guardedIn(config: ClusterConfig, id: string): boolean {
+  const found = findPrimitive(config, id);
+  return found === undefined || leaseGuards(found.meta);
 }
 
 /** Active: the last one-shot op is a successful start or a probe/monitor that found it running. */

@@ -136,6 +136,8 @@ export class TandemNode {
   readonly #witnessKeeper: WitnessKeeper | undefined;
   readonly #disposers: (() => void)[] = [];
   #controller: Controller | undefined;
+  /** The DC's action sink (with `#controller`): calls to a node that is lost end at once. */
+  #sink: GrpcActionSink | undefined;
   /** Increases on every DC gain/loss so a slow `#becomeDc` knows it is outdated. */
   #dcGeneration = 0;
   #lastChange: number | undefined;
@@ -368,14 +370,16 @@ export class TandemNode {
     const leaseSub = this.#lease.onDemote((reason) => {
       log.error({ reason }, 'lease lost: stopping the resources of this node');
       void this.#agent
-        .stopAll(this.#store.current())
-        .then(() => this.#membership.setActive(this.#agent.activeResources().length > 0));
+        .stopAll(this.#store.current(), { guardedOnly: true })
+        .then(() => this.#membership.setActive(this.#runsGuarded()));
     });
     this.#disposers.push(() => leaseSub.dispose());
     const memSub = this.#membership.onChange((e) => {
       if (e.kind === 'view') this.#onView(e.view, e.previous);
-      else if (e.kind === 'node-lost') log.warn({ peer: e.node, wasActive: e.wasActive }, 'peer lost');
-      else log.info({ peer: e.node }, 'peer joined');
+      else if (e.kind === 'node-lost') {
+        log.warn({ peer: e.node, wasActive: e.wasActive }, 'peer lost');
+        this.#sink?.nodeLost(e.node);
+      } else log.info({ peer: e.node }, 'peer joined');
     });
     this.#disposers.push(() => memSub.dispose());
     // The lease follows every change of the quorum's validity (each heartbeat moves it with a
@@ -384,10 +388,15 @@ export class TandemNode {
       if (!this.#stopping) this.#lease.renew(view.quorum.validUntil);
     });
     this.#disposers.push(() => quorumSub.dispose());
-    this.#membership.setActive(this.#agent.activeResources().length > 0);
+    this.#membership.setActive(this.#runsGuarded());
     this.#membership.start();
     this.#onView(this.#membership.view(), undefined);
     return { ok: true };
+  }
+
+  /** Runs something the lease guards (see `leaseGuards`): "active" for membership and the witness. */
+  #runsGuarded(): boolean {
+    return this.#agent.guardedActiveResources(this.#store.current()).length > 0;
   }
 
   // ── membership ──────────────────────────────────────────────────────────────────────────────
@@ -401,7 +410,7 @@ export class TandemNode {
       pingd: pingd === undefined ? undefined : Number(pingd),
     });
     if (verdict.demote) this.#lease.demote('isolated');
-    this.#witnessKeeper?.setWanted(wantsWitness(view, this.#agent.activeResources().length > 0));
+    this.#witnessKeeper?.setWanted(wantsWitness(view, this.#runsGuarded()));
     if (
       previous === undefined ||
       previous.dc !== view.dc ||
@@ -570,7 +579,12 @@ export class TandemNode {
     const status = await this.#collectStatus(view);
     if (generation !== this.#dcGeneration || this.#stopping) return;
     const log = this.#log.child({ component: 'controller' });
-    const sink = new GrpcActionSink({ self: this.config.node, local: this.#agent, clients: this.#clients });
+    const sink = new GrpcActionSink({
+      self: this.config.node,
+      local: this.#agent,
+      clients: this.#clients,
+      isMember: (node) => this.#membership.view().members.includes(node),
+    });
     const controller = new Controller({
       nodeName: this.config.node,
       dcEpoch: view.dcEpoch,
@@ -580,7 +594,7 @@ export class TandemNode {
       sink: {
         execute: async (action, ctx) => {
           const outcome = await sink.execute(action, ctx);
-          this.#membership.setActive(this.#agent.activeResources().length > 0);
+          this.#membership.setActive(this.#runsGuarded());
           return outcome;
         },
       },
@@ -604,6 +618,7 @@ export class TandemNode {
       },
     });
     this.#controller = controller;
+    this.#sink = sink;
     void this.#replicator.publish(view.members.filter((m) => m !== this.config.node));
     this.#feedView(this.#membership.view(), undefined);
   }
@@ -612,6 +627,7 @@ export class TandemNode {
     this.#dcGeneration++;
     const c = this.#controller;
     this.#controller = undefined;
+    this.#sink = undefined;
     if (c === undefined) return;
     this.#log.warn({ reason }, 'giving up the DC role');
     await c.dispose();
@@ -704,7 +720,7 @@ export class TandemNode {
           };
         }
         const outcome = await this.#agent.run(decoded.value);
-        this.#membership.setActive(this.#agent.activeResources().length > 0);
+        this.#membership.setActive(this.#runsGuarded());
         return { outcomeJson: JSON.stringify(outcome) };
       },
       report: (from, report) => {

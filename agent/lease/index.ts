@@ -4,3 +4,4 @@ export { DEFAULT_LEASE_MARGIN_MS, DEFAULT_MAX_CLOCK_DRIFT_MS, LeaseKeeper } from
 export { takeoverAllowedAt } from './takeover.ts';
 export type { IsolationInput, IsolationVerdict } from './isolation.ts';
 export { isolationVerdict } from './isolation.ts';
+export { leaseGuards } from './guarded.ts';

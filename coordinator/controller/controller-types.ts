@@ -63,6 +63,11 @@ export interface ControllerOptions {
   recheckIntervalMs?: number;
   /** Wait before rescheduling after a failed fence (default 2 s). */
   fenceRetryDelayMs?: number;
+  /**
+   * Wait before rescheduling after actions that did not run (refused as `cancelled`, e.g. a start
+   * refused by a node whose quorum lease lapsed for a moment; or `not-connected`), default 500 ms.
+   */
+  retryDelayMs?: number;
   /** Fence attempts per node before giving up until the next event (stonith-max-attempts, default 10). */
   maxFenceAttempts?: number;
   log?: ControllerLogger;

@@ -9,8 +9,9 @@
  * aborts the run (nothing new starts, running actions finish and are recorded), then the scheduler
  * runs again on the new state. After a transition that executed actions the scheduler runs once
  * more to confirm the fixed point (an empty transition); a failed or unexpected result recomputes
- * at once. Results that change nothing in the status (a failed fence, an unreachable node) retry
- * after `fenceRetryDelayMs`; fencing gives up after `maxFenceAttempts` until the next event.
+ * at once. Results that change nothing in the status retry later: a failed fence after
+ * `fenceRetryDelayMs` (fencing gives up after `maxFenceAttempts` until the next event), actions
+ * that did not run (refused, unreachable node) after `retryDelayMs`.
  * One timer: the scheduler's `recheckAt` (failure-timeout, constraint expiry), a retry, or the
  * `recheckIntervalMs` fallback, whichever comes first, armed on the Clock.
  */
@@ -61,7 +62,7 @@ export class Controller implements ControllerApi {
   readonly #o: Required<
     Pick<
       ControllerOptions,
-      'maxConcurrentActions' | 'recheckIntervalMs' | 'fenceRetryDelayMs' | 'maxFenceAttempts'
+      'maxConcurrentActions' | 'recheckIntervalMs' | 'fenceRetryDelayMs' | 'retryDelayMs' | 'maxFenceAttempts'
     >
   > &
     ControllerOptions;
@@ -88,6 +89,7 @@ export class Controller implements ControllerApi {
       maxConcurrentActions: 8,
       recheckIntervalMs: 15 * 60_000,
       fenceRetryDelayMs: 2_000,
+      retryDelayMs: 500,
       maxFenceAttempts: 10,
       ...options,
     };
@@ -342,7 +344,10 @@ export class Controller implements ControllerApi {
               f.action.kind !== 'fence' ||
               (this.#fenceFailures.get(f.action.node ?? '')?.attempts ?? 0) < this.#o.maxFenceAttempts,
           );
-          if (canRetry) this.#retryAt = this.#clock.wallNow() + this.#o.fenceRetryDelayMs;
+          const onlyUnrun = report.failed.every((f) => f.action.kind !== 'fence');
+          if (canRetry)
+            this.#retryAt =
+              this.#clock.wallNow() + (onlyUnrun ? this.#o.retryDelayMs : this.#o.fenceRetryDelayMs);
         } else {
           // Results were recorded: confirm the fixed point, or recover from the failure.
           this.#dirty = true;

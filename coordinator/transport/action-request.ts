@@ -16,7 +16,13 @@ export interface ActionRequest {
   dc: string;
 }
 
-/** The primitive `id` and its effective meta attributes, or undefined when the configuration has none. */
+/**
+ * The primitive `id` and its effective meta attributes, or undefined when the configuration has none.
+ * A clone's child also gets the clone meta Pacemaker passes to every instance's agent
+ * (`CRM_meta_clone_max`, `CRM_meta_clone_node_max`, `CRM_meta_globally_unique`), with their
+ * defaults (clone-max = number of nodes): agents tell clone instances apart by them
+ * (`ocf_is_clone`), and so does the lease (`leaseGuards`).
+ */
 export function findPrimitive(
   config: ClusterConfig,
   id: string,
@@ -35,6 +41,11 @@ export function findPrimitive(
     const p = candidates.find((c) => c.id === id);
     if (p === undefined) continue;
     const meta: Attributes = { ...config.rscDefaults };
+    if (top.kind === 'clone') {
+      meta['clone-max'] = String(config.nodes.length);
+      meta['clone-node-max'] = '1';
+      meta['globally-unique'] = 'false';
+    }
     for (const layer of [...layers].reverse()) Object.assign(meta, layer);
     Object.assign(meta, p.metaAttributes);
     return { primitive: p, meta };

@@ -2,7 +2,10 @@
  * The controller's `ActionSink` live: an action on this node runs through the local runner (no
  * network), an action on another node is a RunAction call to that node's daemon. An unreachable
  * node is the outcome `not-connected` (never a rejection). Fence actions go to the fencing sink
- * when one is given, else `no-fence-device`.
+ * when one is given, else `no-fence-device`. `nodeLost(node)` ends the calls in flight to a node
+ * that left the membership at once (`cancelled`: not recorded, no fail count): Pacemaker counts
+ * such actions as lost, and
+ * the DC must not wait out their deadline (an action's timeout + slack) before recovering.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ActionContext, ActionOutcome, ActionSink } from '../controller/index.ts';
@@ -23,6 +26,11 @@ export interface GrpcActionSinkOptions {
   fence?: ActionSink;
   /** Added to the action's timeout for the call deadline (network and queueing). Default 5000. */
   slackMs?: number;
+  /**
+   * Whether `node` is a member now (default: always). An action for a node that is not is not
+   * sent (`cancelled`): it could only wait out its deadline.
+   */
+  isMember?: (node: string) => boolean;
 }
 
 /** Default op timeout when the transition names none (Pacemaker's 20 s). */
@@ -40,9 +48,18 @@ export function parseOutcome(json: string): ActionOutcome {
 
 export class GrpcActionSink implements ActionSink {
   readonly #o: GrpcActionSinkOptions;
+  /** Calls in flight, per target node. */
+  readonly #inFlight = new Map<string, Set<AbortController>>();
 
   constructor(options: GrpcActionSinkOptions) {
     this.#o = options;
+  }
+
+  /** The node left the membership: its calls in flight end now as `cancelled`. */
+  nodeLost(node: string): void {
+    const calls = this.#inFlight.get(node);
+    if (calls === undefined) return;
+    for (const c of calls) c.abort(new Error(`node ${node} left the membership while the action ran`));
   }
 
   async execute(action: Action, ctx: ActionContext): Promise<ActionOutcome> {
@@ -54,19 +71,46 @@ export class GrpcActionSink implements ActionSink {
     if (node === undefined) return { status: 'invalid', exitReason: `action ${action.id} names no node` };
     const req = buildActionRequest(action, ctx, this.#o.self);
     if (node === this.#o.self) return this.#o.local.run(req);
+    if (this.#o.isMember !== undefined && !this.#o.isMember(node)) {
+      return { status: 'cancelled', exitReason: `node ${node} is not a member: the action was not sent` };
+    }
     const timeoutMs = (action.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS) + (this.#o.slackMs ?? 5000);
-    const r = await this.#o.clients.runAction(
-      node,
-      {
-        actionJson: JSON.stringify(req.action),
-        primitiveJson: req.primitive !== undefined ? JSON.stringify(req.primitive) : '',
-        meta: req.meta,
-        dcEpoch: req.dcEpoch,
-        transitionId: req.transitionId,
-        dc: req.dc,
-      },
-      timeoutMs,
-    );
+    const abort = new AbortController();
+    const onDispose = (): void => abort.abort(new Error('the controller stopped waiting'));
+    if (ctx.signal.aborted) onDispose();
+    else ctx.signal.addEventListener('abort', onDispose, { once: true });
+    let calls = this.#inFlight.get(node);
+    if (calls === undefined) this.#inFlight.set(node, (calls = new Set()));
+    calls.add(abort);
+    let r;
+    try {
+      r = await this.#o.clients.runAction(
+        node,
+        {
+          actionJson: JSON.stringify(req.action),
+          primitiveJson: req.primitive !== undefined ? JSON.stringify(req.primitive) : '',
+          meta: req.meta,
+          dcEpoch: req.dcEpoch,
+          transitionId: req.transitionId,
+          dc: req.dc,
+        },
+        timeoutMs,
+        abort.signal,
+      );
+    } finally {
+      ctx.signal.removeEventListener('abort', onDispose);
+      calls.delete(abort);
+      if (calls.size === 0) this.#inFlight.delete(node);
+    }
+    if (abort.signal.aborted) {
+      // Not a result: the node left (its status is now the membership's business) or the DC
+      // stopped. Nothing is recorded for it, so no fail count on the lost node.
+      const reason: unknown = abort.signal.reason;
+      return {
+        status: 'cancelled',
+        exitReason: reason instanceof Error ? reason.message : `the call to node ${node} was given up`,
+      };
+    }
     if (!r.ok) {
       return {
         status: r.error.code === (grpc.status.DEADLINE_EXCEEDED as number) ? 'timeout' : 'not-connected',

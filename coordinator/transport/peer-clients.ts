@@ -46,7 +46,7 @@ type Invoke<Req, Res> = (
   md: grpc.Metadata,
   opts: Partial<grpc.CallOptions>,
   cb: Callback<Res>,
-) => void;
+) => grpc.ClientUnaryCall;
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
@@ -98,6 +98,7 @@ export class PeerClients {
     req: Req,
     timeoutMs: number,
     waitForReady = true,
+    signal?: AbortSignal,
   ): Promise<CallResult<Res>> {
     const client = this.#client(node);
     if (client === undefined) {
@@ -111,13 +112,39 @@ export class PeerClients {
     }
     const deadline = Date.now() + timeoutMs;
     return new Promise((resolve) => {
+      let settled = false;
+      let call: grpc.ClientUnaryCall | undefined;
+      const settle = (r: CallResult<Res>): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      // The caller gave up (the node left the membership): answer now, cancel what is in flight.
+      const onAbort = (): void => {
+        const reason: unknown = signal?.reason;
+        settle({
+          ok: false,
+          error: {
+            code: grpc.status.CANCELLED,
+            message: reason instanceof Error ? reason.message : `call to node '${node}' cancelled`,
+          },
+        });
+        call?.cancel();
+      };
+      if (signal?.aborted === true) {
+        onAbort();
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
       const send = (): void => {
-        invoke(client, req, new grpc.Metadata(), { deadline }, (err, res) => {
+        if (settled) return;
+        call = invoke(client, req, new grpc.Metadata(), { deadline }, (err, res) => {
           if (err !== null)
-            resolve({ ok: false, error: { code: err.code, message: err.details || err.message } });
+            settle({ ok: false, error: { code: err.code, message: err.details || err.message } });
           else if (res === undefined)
-            resolve({ ok: false, error: { code: grpc.status.INTERNAL, message: 'empty reply' } });
-          else resolve({ ok: true, value: res });
+            settle({ ok: false, error: { code: grpc.status.INTERNAL, message: 'empty reply' } });
+          else settle({ ok: true, value: res });
         });
       };
       // Heartbeats and CLI forwards fail fast (a lost peer is news; a CLI must not hang on a dead
@@ -129,7 +156,7 @@ export class PeerClients {
       }
       client.waitForReady(deadline, (err) => {
         if (err !== undefined && err !== null) {
-          resolve({
+          settle({
             ok: false,
             error: { code: grpc.status.UNAVAILABLE, message: `node '${node}' unreachable: ${err.message}` },
           });
@@ -147,8 +174,14 @@ export class PeerClients {
   pullConfig(node: string, timeoutMs: number): Promise<CallResult<ConfigEnvelope>> {
     return this.#call(node, (c, q, md, o, cb) => c.pullConfig(q, md, o, cb), {}, timeoutMs);
   }
-  runAction(node: string, req: RunActionRequest, timeoutMs: number): Promise<CallResult<RunActionReply>> {
-    return this.#call(node, (c, q, md, o, cb) => c.runAction(q, md, o, cb), req, timeoutMs);
+  /** `signal`: abort to give up at once (CANCELLED), e.g. when the node leaves the membership. */
+  runAction(
+    node: string,
+    req: RunActionRequest,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<CallResult<RunActionReply>> {
+    return this.#call(node, (c, q, md, o, cb) => c.runAction(q, md, o, cb), req, timeoutMs, true, signal);
   }
   report(node: string, report: NodeReport, timeoutMs: number): Promise<CallResult<Ack>> {
     return this.#call(node, (c, q, md, o, cb) => c.report(q, md, o, cb), report, timeoutMs);

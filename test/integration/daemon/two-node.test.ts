@@ -90,7 +90,26 @@ function placement(doc: StatusDocument, rsc: string): string[] {
   return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
 }
 
-async function setUpCluster(t: ExecutionContext, witness?: string): Promise<Node[]> {
+/** The gateway-ping clone of the RS pair, pinging loopback (every node's "gateway" here). */
+const PING_CLONE: ClusterConfig['resources'][number] = {
+  kind: 'clone',
+  id: 'ping-clone',
+  metaAttributes: {},
+  child: {
+    kind: 'primitive',
+    id: 'ping',
+    agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
+    instanceAttributes: { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0' },
+    metaAttributes: {},
+    operations: [{ name: 'monitor', intervalMs: 500, timeoutMs: 5000 }],
+  },
+};
+
+async function setUpCluster(
+  t: ExecutionContext,
+  witness?: string,
+  extra: ClusterConfig['resources'] = [],
+): Promise<Node[]> {
   const base = await mkdtemp(join(tmpdir(), `tandem-2node-${process.pid}-`));
   t.teardown(() => rm(base, { recursive: true, force: true }));
   const keyFile = join(base, 'cluster.key');
@@ -109,6 +128,7 @@ async function setUpCluster(t: ExecutionContext, witness?: string): Promise<Node
         metaAttributes: {},
         operations: [{ name: 'monitor', intervalMs: 1000, timeoutMs: 5000 }],
       },
+      ...extra,
     ],
     version: { adminEpoch: 0, epoch: 1, numUpdates: 0 },
   };
@@ -227,6 +247,23 @@ async function startCount(nodes: Node[]): Promise<{ starts: number; stops: numbe
   return { starts, stops };
 }
 
+/**
+ * The d1 starts/stops the logs show once the log lines are written (the status can show d1 started
+ * before the node's logger has flushed its line): waits up to 5 s for at least `expected` starts.
+ */
+async function loggedCount(
+  nodes: Node[],
+  expectedStarts: number,
+): Promise<{ starts: number; stops: number }> {
+  const end = Date.now() + 5000;
+  let c = await startCount(nodes);
+  while (c.starts < expectedStarts && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    c = await startCount(nodes);
+  }
+  return c;
+}
+
 test('a SIGTERM restart of the active tandemd does not bounce the resource', async (t) => {
   t.timeout(90_000);
   const nodes = await setUpCluster(t);
@@ -241,7 +278,7 @@ test('a SIGTERM restart of the active tandemd does not bounce the resource', asy
   const victim = nodes.find((n) => n.name === active);
   const other = nodes.find((n) => n.name !== active);
   if (victim?.child?.pid === undefined || other === undefined) throw new Error('victim');
-  t.deepEqual(await startCount(nodes), { starts: 1, stops: 0 });
+  t.deepEqual(await loggedCount(nodes, 1), { starts: 1, stops: 0 });
   process.kill(victim.child.pid, 'SIGTERM');
   await victim.exited;
   t.is(victim.child.exitCode, 0);
@@ -260,7 +297,7 @@ test('a SIGTERM restart of the active tandemd does not bounce the resource', asy
     await new Promise((r) => setTimeout(r, 50));
   }
   t.deepEqual([...seen], [active]);
-  t.deepEqual(await startCount(nodes), { starts: 1, stops: 0 });
+  t.deepEqual(await loggedCount(nodes, 1), { starts: 1, stops: 0 });
 });
 
 test('with a Redis witness: the holder keeps running in steady state, a crash fails over once the lease is over', async (t) => {
@@ -268,16 +305,20 @@ test('with a Redis witness: the holder keeps running in steady state, a crash fa
   const redis = await startRedisServer();
   if (!redis.ok) throw new Error(redis.error);
   t.teardown(() => redis.value.stop());
-  const nodes = await setUpCluster(t, redis.value.url);
+  // The ping clone runs on both nodes, witness holder or not (the lease guards only d1).
+  const nodes = await setUpCluster(t, redis.value.url, [PING_CLONE]);
   const [, n2] = nodes;
   if (n2 === undefined) throw new Error('two nodes');
-  const formed = await until('both online, witness held, d1 started', 45_000, async () => {
+  const formed = await until('both online, witness held, d1 started, ping on both', 45_000, async () => {
     const doc = await status(n2);
     if (doc === undefined || doc.cluster.dc === null || !doc.nodes.every((n) => n.online)) return undefined;
+    if (placement(doc, 'ping').sort().join() !== 'node1,node2') return undefined;
     return placement(doc, 'd1').length === 1 && doc.cluster.witness.holder !== null ? doc : undefined;
   });
   t.is(formed.cluster.quorum.expectedVotes, 3);
   t.deepEqual(formed.warnings, []);
+  t.deepEqual(formed.failures, [], 'no refused start became a failure');
+  t.deepEqual(formed.notRunning, []);
   const active = placement(formed, 'd1')[0] ?? '';
   // Steady state over several lease lengths (1 s): the lease keeps being renewed, nothing moves.
   const watchEnd = Date.now() + 2500;
@@ -288,7 +329,7 @@ test('with a Redis witness: the holder keeps running in steady state, a crash fa
     await new Promise((r) => setTimeout(r, 100));
   }
   t.deepEqual([...seen], [active]);
-  t.deepEqual(await startCount(nodes), { starts: 1, stops: 0 });
+  t.deepEqual(await loggedCount(nodes, 1), { starts: 1, stops: 0 });
   const victim = nodes.find((n) => n.name === active);
   const survivor = nodes.find((n) => n.name !== active);
   if (victim?.child?.pid === undefined || survivor === undefined) throw new Error('victim');
@@ -309,4 +350,9 @@ test('with a Redis witness: the holder keeps running in steady state, a crash fa
   t.log(`failover with the witness: ${failoverMs} ms`);
   t.is(after.cluster.witness.holder, survivor.name);
   t.true(after.cluster.quorum.quorate);
+  const settled = await until(`ping on ${survivor.name} too`, 10_000, async () => {
+    const doc = await status(survivor);
+    return doc !== undefined && placement(doc, 'ping').join() === survivor.name ? doc : undefined;
+  });
+  t.deepEqual(settled.failures, [], 'actions lost with the crashed node are not failures');
 });
