@@ -643,7 +643,12 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
     return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
   });
   const scoresOf = (inst: Instance): { s: Scores; exclude: Set<string> } => {
-    let s = ownScores(ctx, u, inst, 0);
+    // Nodes already holding clone-node-max instances are banned first, so a colocation that
+    // would leave no other node is rolled back (can_run_instance before the assignment).
+    const exclude = new Set<string>();
+    for (const [n, k] of count) if (k >= perHost) exclude.add(n);
+    let s: Scores = new Map(ownScores(ctx, u, inst, 0));
+    for (const n of exclude) if (s.has(n)) s.set(n, -INFINITY);
     s = applyPrimaries(ctx, u, s, inst.active, (c) => allColoc || c.score < 0 || c.score >= INFINITY);
     const merging = new Set<string>([u.id]);
     for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
@@ -652,8 +657,6 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
       if (!dep || !hasInfluence(dep)) continue;
       s = mergeDependent(ctx, dep, s, coloFactor(c.score), inst.active, merging);
     }
-    const exclude = new Set<string>();
-    for (const [n, k] of count) if (k >= perHost) exclude.add(n);
     return { s, exclude };
   };
   const stopped = cloneStopped(r);
