@@ -384,6 +384,10 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
   // Instances, in configuration order.
   const instances: Instance[] = [];
   const byPrimitive = new Map<string, Instance[]>();
+  // The instances of one anonymous clone primitive share their resolved meta attributes and their
+  // `known` set (the history of any instance makes every instance known on that node), so a clone
+  // costs O(nodes), not O(nodes²), here. Neither is mutated after unpack.
+  const sharedByClonePrimitive = new Map<string, { meta: Attributes; known: Set<string> }>();
   const mkInstance = (
     prim: Primitive,
     label: string,
@@ -391,7 +395,12 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
     group?: Group,
     clone?: Clone,
   ): Instance => {
-    const meta = resolveMeta(config, prim, group, clone);
+    let shared = clone ? sharedByClonePrimitive.get(prim.id) : undefined;
+    if (shared === undefined) {
+      shared = { meta: resolveMeta(config, prim, group, clone), known: new Set() };
+      if (clone) sharedByClonePrimitive.set(prim.id, shared);
+    }
+    const meta = shared.meta;
     const maintenance = opts.maintenanceMode || isTrue(meta['maintenance']);
     const managedMeta = meta['is-managed'];
     const inst: Instance = {
@@ -400,7 +409,7 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
       memberIndex,
       meta,
       active: [],
-      known: new Set(),
+      known: shared.known,
       failed: new Map(),
       blocked: false,
       failureIgnored: false,
@@ -462,8 +471,9 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
       if (first.clone) {
         inst = cloneSeenOnNode.get(first.prim.id);
         if (!inst) {
-          // Mark every instance of the primitive known on this node (anonymous clone).
-          for (const i of list) i.known.add(node.name);
+          // Every instance of the primitive is known on this node (anonymous clone; the
+          // instances share one `known` set).
+          first.known.add(node.name);
           if (o.active && readHistory) {
             const next = cloneNextFree.get(first.prim.id) ?? 0;
             inst = list[next];
