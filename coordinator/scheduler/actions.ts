@@ -183,9 +183,6 @@ export function buildActions(
       }
     }
     for (const o of mandatoryStartOrders) {
-      // A clone's running instances are not restarted by its "first" (the clone's start orders
-      // its instances without implying their starts).
-      if (isCloneId(o.then)) continue;
       // Only a symmetrical Mandatory order implies "then" (ordering_flags_for_kind: an
       // asymmetrical one only makes "then" unrunnable without "first").
       if (!o.symmetrical) continue;
