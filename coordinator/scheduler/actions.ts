@@ -253,7 +253,16 @@ export function buildActions(
     const runningOn = p.next;
     const maintenanceHere = (n: string): boolean =>
       inst.maintenance || nodeByName.get(n)?.maintenance === true;
-    if (p.managed && runningOn !== null) {
+    // is-managed=false alone keeps recurring monitors (only maintenance cancels them).
+    const monitored =
+      p.managed ||
+      (runningOn !== null &&
+        !inst.maintenance &&
+        !inst.blocked &&
+        inst.failed.size === 0 &&
+        nodeByName.get(runningOn)?.maintenance !== true &&
+        nodeByName.get(runningOn)?.unclean !== true);
+    if (monitored && runningOn !== null) {
       const recorded =
         p.start !== null ? new Set<number>() : (inst.monitors.get(runningOn) ?? new Set<number>());
       for (const m of recurringMonitors(inst)) {

@@ -304,6 +304,9 @@ function computeOwnScores(ctx: Ctx, u: Unit, inst: Instance, memberIndex: number
     const v = s.get(cur) ?? 0;
     if (ctx.view.options.symmetricCluster || v > -INFINITY) s.set(cur, addScores(v, stickiness));
   }
+  // An unmanaged resource prefers the node it is active on at INFINITY (Pacemaker's
+  // "not_managed_default" location), which its primaries see through colocation influence.
+  if (!inst.managed && cur !== undefined && s.has(cur)) s.set(cur, addScores(s.get(cur) ?? 0, INFINITY));
   // migration-threshold (an anonymous clone's ban covers the whole clone on that node).
   const threshold = metaScore(inst.meta, 'migration-threshold', INFINITY);
   const counts = ctx.view.failCounts.get(inst.prim.id);
