@@ -9,7 +9,8 @@
  * clear_failcount for expired failures. Edges: stop before start of the same instance, group
  * member order (start in order, stop in reverse), group/clone pseudo actions (all stops of a
  * collective before its starts), order constraints (Mandatory/Optional, symmetrical), fencing
- * before the stops it implies, every stop on a node before its shutdown, start before monitor.
+ * before the stops it implies and before every start that requires fencing, every stop on a node
+ * before its shutdown, start before monitor.
  */
 import type { ClusterConfig, OrderConstraint } from '../cib/model.ts';
 import type { Action, ActionKind, OrderingEdge } from './types.ts';
@@ -26,7 +27,9 @@ export interface ActionGraph {
 
 class Builder {
   readonly actions = new Map<string, Action>();
-  readonly edges = new Map<string, OrderingEdge>();
+  /** Edges without duplicates, by "before" then "after" (no concatenated keys to hash). */
+  private readonly edgesFrom = new Map<string, Set<string>>();
+  readonly edges: OrderingEdge[] = [];
 
   add(a: Omit<Action, 'id'> & { id?: string }): string {
     const id = a.id ?? actionId(a.kind, a.instance ?? a.rsc, a.node, a.intervalMs);
@@ -43,8 +46,14 @@ class Builder {
 
   edge(before: string, after: string): void {
     if (before === after || !this.actions.has(before) || !this.actions.has(after)) return;
-    const k = `${before}\u0000${after}`;
-    if (!this.edges.has(k)) this.edges.set(k, { before, after });
+    let afters = this.edgesFrom.get(before);
+    if (afters === undefined) {
+      afters = new Set();
+      this.edgesFrom.set(before, afters);
+    }
+    if (afters.has(after)) return;
+    afters.add(after);
+    this.edges.push({ before, after });
   }
 }
 
@@ -54,9 +63,13 @@ export function actionId(
   node: string | undefined,
   intervalMs?: number,
 ): string {
-  return [kind, rsc, node, kind === 'monitor' || kind === 'cancel' ? String(intervalMs ?? 0) : undefined]
-    .filter((x) => x !== undefined && x !== '')
-    .join(' ');
+  // Space-separated kind, rsc, node (each when given and not empty), then the interval of a
+  // monitor or cancel. Built directly: this runs for every action and edge of a transition.
+  let id: string = kind;
+  if (rsc !== undefined && rsc !== '') id += ' ' + rsc;
+  if (node !== undefined && node !== '') id += ' ' + node;
+  if (kind === 'monitor' || kind === 'cancel') id += ' ' + String(intervalMs ?? 0);
+  return id;
 }
 
 interface Plan {
@@ -457,6 +470,23 @@ export function buildActions(
       for (const y of side(c.withRsc, 'start', 'then')) b.edge(x, y);
   }
 
+  // Starts of resources that require fencing wait for every fencing of the transition (Pacemaker's
+  // order_start_vs_fencing): an unclean node may run anything, also what its (possibly unknown,
+  // e.g. after a DC change) history does not show. requires: nothing|quorum, and fence devices
+  // themselves, need no fencing.
+  const fences = [...b.actions.values()].filter((a) => a.kind === 'fence' && !a.pseudo);
+  if (fences.length > 0) {
+    const instByLabel = new Map(view.instances.map((i) => [i.label, i]));
+    for (const a of [...b.actions.values()]) {
+      if (a.kind !== 'start' || a.pseudo) continue;
+      const inst = instByLabel.get(a.instance ?? a.rsc ?? '');
+      if (inst === undefined || inst.prim.agent.standard === 'stonith') continue;
+      const requires = (inst.meta['requires'] ?? 'fencing').trim().toLowerCase();
+      if (requires === 'nothing' || requires === 'quorum') continue;
+      for (const f of fences) b.edge(f.id, a.id);
+    }
+  }
+
   // Every stop on a node before its shutdown.
   for (const a of b.actions.values()) {
     if (a.kind === 'stop' && !a.pseudo && a.node !== undefined && nodeByName.get(a.node)?.shutdown === true) {
@@ -465,7 +495,7 @@ export function buildActions(
   }
 
   const actions = [...b.actions.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const edges = [...b.edges.values()].sort((x, y) =>
+  const edges = b.edges.sort((x, y) =>
     x.before < y.before ? -1 : x.before > y.before ? 1 : x.after < y.after ? -1 : x.after > y.after ? 1 : 0,
   );
   return { actions, edges, final, recovered };
