@@ -4,9 +4,12 @@
  * separate: monitor returns 0 whatever the reachability, unless failure_score is set and the score
  * falls below it (then 1), as in the stock agent.
  *
- * Built for fast intervals (monitor every 200 ms with timeout=150ms attempts=1): one `fping` run for
- * all hosts per monitor (in parallel, stopping at the first reply per host), no shell, no other
- * processes. Falls back to one `ping` per host (in parallel) when fping is absent.
+ * In tandemd (an executor with `residents`): one long-lived `fping -l` per instance
+ * (internal/fping-prober.ts) pings every host every min(timeout, monitor interval) and keeps a
+ * verdict per host; monitors read it, and the attribute is pushed as soon as the reachable count
+ * changes — no fork per monitor, so a 200 ms interval costs next to nothing. Standalone (one
+ * process per action) or with use_fping=false: one measurement per action, `fping -a -r N` for all
+ * hosts at once, or one `ping` per host in parallel when fping is absent.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +35,16 @@ const description: AgentDescription = {
     'multiplier times the number of hosts that answered, with dampening. Use it as a clone on ' +
     'every node together with a location rule such as ' +
     '"score=-INFINITY pingd lt 1 or not_defined pingd" so that resources leave a node that lost ' +
-    'its gateway. The monitor itself succeeds regardless of reachability unless failure_score is set.',
+    'its gateway. The monitor itself succeeds regardless of reachability unless failure_score is set. ' +
+    'Run by tandemd, one long-lived fping per instance sends an echo request to every host every ' +
+    'min(timeout, monitor interval); a host is unreachable once attempts requests in a row went ' +
+    'unanswered, reachable again at its first reply, and the attribute is written as soon as the ' +
+    'count changes (after dampen), not only at the next monitor. Time to notice a lost host: ' +
+    '(attempts - 1) x period + timeout, plus up to one period, plus dampen: 200-300 ms with ' +
+    'timeout=100ms attempts=2 dampen=0 (one lost reply tolerated), 400-600 ms with timeout=200ms ' +
+    'attempts=2, 6-8 s plus 5 s dampen with the defaults. Shorter timeouts notice sooner but need ' +
+    'replies within them (a LAN answers in well under 1 ms); more attempts or a dampen ride out ' +
+    'more lost replies, each at the cost of detection time.',
   parameters: [
     {
       name: 'host_list',
@@ -61,14 +73,17 @@ const description: AgentDescription = {
       shortdesc: 'Dampening interval',
       longdesc:
         'How long a changed value must stay before it is written (node attribute dampening), ' +
-        'as a duration: 5s, 500ms, 0.',
+        'as a duration: 5s, 500ms, 0. It adds to the time to notice a lost host; 0 for ' +
+        'sub-second failover, relying on attempts against a single lost reply.',
       type: 'string',
       default: '5s',
     },
     {
       name: 'attempts',
       shortdesc: 'Pings per host',
-      longdesc: 'How many echo requests a host gets before it counts as unreachable (1-10).',
+      longdesc:
+        'How many echo requests in a row a host may leave unanswered before it counts as ' +
+        'unreachable (1-10). 2 or more, so that one lost reply does not move resources.',
       type: 'integer',
       default: '3',
     },
@@ -76,7 +91,8 @@ const description: AgentDescription = {
       name: 'timeout',
       shortdesc: 'Reply timeout',
       longdesc:
-        'How long to wait for each reply: a duration such as 150ms, or seconds. Default: 2s, ' +
+        'How long to wait for each reply: a duration such as 150ms, or seconds. Also the longest ' +
+        'spacing of the requests (the period is min(timeout, monitor interval)). Default: 2s, ' +
         'reduced so that attempts × timeout fit in 90% of the operation timeout.',
       type: 'string',
     },

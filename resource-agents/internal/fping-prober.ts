@@ -270,7 +270,10 @@ export class FpingProber {
       if (s.up === false) continue;
       const quiet = now - s.lastReplyAt;
       const progressed = this.#progress - s.progressMark >= this.attempts + 1;
-      if ((progressed && quiet >= window) || quiet >= window + STALL_MS) this.#setVerdict(s, false);
+      // Checked when the sentinel answers, which is about one period after the last request
+      // timed out: a little tolerance, or a millisecond of jitter costs a whole period.
+      const due = quiet >= window - Math.min(this.periodMs / 2, 50);
+      if ((progressed && due) || quiet >= window + STALL_MS) this.#setVerdict(s, false);
     }
   }
 

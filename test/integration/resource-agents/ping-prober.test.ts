@@ -99,7 +99,13 @@ test('in an Executor: one fping for all monitors, pingd pushed on change, ended 
   const agent = { standard: 'ocf' as const, provider: 'tandem', type: 'ping' };
   const params = { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0', multiplier: '10' };
   const fpings = async (): Promise<number[]> => {
-    const r = await run('pgrep', ['-P', String(process.pid), '-x', 'fping']);
+    // This process's fpings for 127.0.0.1 (sentinel 127.0.0.2): the other tests' have other hosts.
+    const r = await run('pgrep', [
+      '-P',
+      String(process.pid),
+      '-f',
+      'fping .* 127\\.0\\.0\\.1 127\\.0\\.0\\.2$',
+    ]);
     return r.stdout
       .split('\n')
       .filter((l) => l.trim() !== '')
