@@ -268,6 +268,7 @@ function walkHistory(
   opts: Options,
   failureTimeoutMs: number,
   nowMs: number,
+  managed = true,
 ): HistoryOutcome {
   const out: HistoryOutcome = {
     active: false,
@@ -318,6 +319,14 @@ function walkHistory(
         default:
           break;
       }
+      continue;
+    }
+    // "Not running" from an unmanaged resource is no failure: it is stopped there, and earlier
+    // failures are cleared (remap_operation for PCMK_OCF_NOT_RUNNING).
+    if (!managed && op.opStatus === 0 && op.rc === 7) {
+      out.active = false;
+      failed = undefined;
+      out.monitors.clear();
       continue;
     }
     // A failure.
@@ -466,7 +475,7 @@ export function unpack(config: ClusterConfig, status: ClusterStatus, nowMs: numb
       const first = list[0];
       if (!first) continue;
       const failureTimeoutMs = durationMeta(first.meta['failure-timeout']);
-      const o = walkHistory(h, first.prim, node.name, opts, failureTimeoutMs, nowMs);
+      const o = walkHistory(h, first.prim, node.name, opts, failureTimeoutMs, nowMs, first.managed);
       let inst: Instance | undefined;
       if (first.clone) {
         inst = cloneSeenOnNode.get(first.prim.id);
