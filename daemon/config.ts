@@ -20,7 +20,8 @@
  * (how long peers keep a SIGTERM-restarted node's resources in place), dcDeadtimeMs [max(2000,
  * 5 × peerTimeoutMs)] (a just-started node without quorum waits this long before acting as DC),
  * twoNode, waitForAll
- * (votequorum; defaults from membership), log [stdout] (stdout | stderr | a file path),
+ * (votequorum; defaults from membership), fenceAgentDir [/usr/sbin] (where the `fence_*` agents of
+ * `stonith:` resources are; the DC runs them), log [stdout] (stdout | stderr | a file path),
  * logLevel [info].
  */
 import { readFile } from 'node:fs/promises';
@@ -47,6 +48,8 @@ export interface DaemonConfig {
   dcDeadtimeMs?: number;
   twoNode?: boolean;
   waitForAll?: boolean;
+  /** Directory of the fence agents (`stonith:fence_x` runs `fenceAgentDir/fence_x`). */
+  fenceAgentDir?: string;
   log: string;
   logLevel: string;
 }
@@ -72,6 +75,7 @@ const KNOWN = new Set([
   'dcDeadtimeMs',
   'twoNode',
   'waitForAll',
+  'fenceAgentDir',
   'log',
   'logLevel',
 ]);
@@ -204,6 +208,7 @@ export function checkDaemonConfig(raw: Record<string, unknown>, where: string): 
       ...opt('dcDeadtimeMs', dd.value),
       ...opt('twoNode', tn.value),
       ...opt('waitForAll', wfa.value),
+      ...opt('fenceAgentDir', str(raw['fenceAgentDir'])),
       log: str(raw['log']) ?? 'stdout',
       logLevel: str(raw['logLevel']) ?? 'info',
     },

@@ -38,6 +38,7 @@ import {
   FilePeInputStore,
   type OperationReport,
 } from '../coordinator/controller/index.ts';
+import { FenceRunner, FencingActionSink, type FenceResult } from '../coordinator/fencing/index.ts';
 import { Membership, type MembershipView } from '../coordinator/membership/index.ts';
 import { ConfigStore, Replicator, versionNumber, type ReplicaLink } from '../coordinator/store/index.ts';
 import {
@@ -81,6 +82,12 @@ function envelopeOf(config: ClusterConfig, origin: string, dcEpoch: number): Con
     origin,
     dcEpoch,
   };
+}
+
+/** `stonith-enabled` as Pacemaker reads it (default true), the same reading as the controller's. */
+function stonithEnabledIn(config: ClusterConfig): boolean {
+  const v = config.properties['stonith-enabled'];
+  return v === undefined || /^(true|on|yes|y|1)$/i.test(v.trim());
 }
 
 function errorReply(message: string, exitCode = 1): CommandReply {
@@ -263,7 +270,7 @@ export class TandemNode {
           ...(config.twoNode !== undefined ? { twoNode: config.twoNode } : {}),
           ...(config.waitForAll !== undefined ? { waitForAll: config.waitForAll } : {}),
         },
-        stonithEnabled: /^(true|on|yes|1)$/i.test(store.current().properties['stonith-enabled'] ?? 'false'),
+        stonithEnabled: stonithEnabledIn(store.current()),
         configVersion: versionNumber(store.current().version),
       },
       clock,
@@ -361,6 +368,7 @@ export class TandemNode {
     const storeSub = this.#store.onChange((change) => {
       this.#lastChange = this.#clock.wallNow();
       this.#membership.setConfigVersion(versionNumber(change.config.version));
+      this.#membership.setStonithEnabled(stonithEnabledIn(change.config));
       this.#controller?.configChanged(change.config);
       if (change.source === 'commit' && this.#controller !== undefined) {
         void this.#replicator.publish(this.#membership.view().members.filter((m) => m !== this.config.node));
@@ -579,11 +587,19 @@ export class TandemNode {
     const status = await this.#collectStatus(view);
     if (generation !== this.#dcGeneration || this.#stopping) return;
     const log = this.#log.child({ component: 'controller' });
-    const sink = new GrpcActionSink({
+    const grpcSink = new GrpcActionSink({
       self: this.config.node,
       local: this.#agent,
       clients: this.#clients,
       isMember: (node) => this.#membership.view().members.includes(node),
+    });
+    // With stonith-enabled the scheduler orders `fence` before recovering an unclean node's
+    // resources; the DC runs the fence agents itself (coordinator/fencing).
+    const fencer = new FenceRunner(
+      this.config.fenceAgentDir !== undefined ? { agentDir: this.config.fenceAgentDir } : {},
+    );
+    const sink = new FencingActionSink(grpcSink, fencer, {
+      onFence: (node, result) => this.#fenced(node, result),
     });
     const controller = new Controller({
       nodeName: this.config.node,
@@ -618,9 +634,26 @@ export class TandemNode {
       },
     });
     this.#controller = controller;
-    this.#sink = sink;
+    this.#sink = grpcSink;
     void this.#replicator.publish(view.members.filter((m) => m !== this.config.node));
     this.#feedView(this.#membership.view(), undefined);
+  }
+
+  /**
+   * After each fence attempt: a confirmed fence makes the node `fenced` in the membership (down
+   * and clean, its resources stopped) until it is heard from again; a failure leaves it unclean
+   * (the controller keeps its recovery blocked, retries, and `tandem status` shows the failure).
+   */
+  #fenced(node: string, result: FenceResult): void {
+    if (result.ok) {
+      this.#log.warn({ peer: node, device: result.device, durationMs: result.durationMs }, 'node fenced');
+      this.#membership.markFenced(node);
+    } else {
+      this.#log.error(
+        { peer: node, reason: result.reason, attempts: result.attempts },
+        'fencing failed: recovery of its resources stays blocked',
+      );
+    }
   }
 
   async #dropDc(reason: string): Promise<void> {

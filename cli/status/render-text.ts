@@ -108,6 +108,15 @@ export function renderStatusText(
     lines.push('', 'Failed Resource Actions:');
     for (const f of doc.failures) lines.push(`  * ${failureLine(f)}`);
   }
+  if (doc.fenceFailures.length > 0) {
+    // crm_mon's "Failed Fencing Actions" section, with the reason and what it blocks.
+    lines.push('', 'Failed Fencing Actions:');
+    for (const f of doc.fenceFailures) {
+      lines.push(
+        `  * ${f.action} of ${f.node} failed: ${f.reason}, attempts=${f.attempts}, last-failed='${ctime(f.lastFailed)}' (recovery of its resources is blocked until fencing succeeds or \`tandem resource cleanup\`)`,
+      );
+    }
+  }
   if (doc.notRunning.length > 0) {
     lines.push('', 'Why not running:');
     for (const n of doc.notRunning) {

@@ -153,6 +153,24 @@ export function renderStatusXml(doc: StatusDocument): string {
       i2,
     ),
   );
+  // crm_mon's <fence_history>: one failed <fence_event> per node whose fencing failed.
+  const fenceEvents = doc.fenceFailures.flatMap((f) =>
+    el(
+      'fence_event',
+      {
+        status: 'failed',
+        'extended-status': f.reason,
+        target: f.node,
+        action: f.action,
+        delegate: c.dc ?? '',
+        origin: c.dc ?? '',
+        completed: f.lastFailed,
+        attempts: f.attempts,
+      },
+      undefined,
+      i2,
+    ),
+  );
   const bans = doc.constraints
     .filter((k) => k.score < 0)
     .flatMap((k) =>
@@ -205,6 +223,7 @@ export function renderStatusXml(doc: StatusDocument): string {
     ...el('nodes', {}, nodes, i1),
     ...el('resources', {}, resources, i1),
     ...(failures.length > 0 ? el('failures', {}, failures, i1) : []),
+    ...(fenceEvents.length > 0 ? el('fence_history', {}, fenceEvents, i1) : []),
     ...(bans.length > 0 ? el('bans', {}, bans, i1) : []),
     ...el('tandem', { 'api-version': doc.apiVersion }, tandem, i1),
     ...el('status', { code: 0, message: 'OK' }, undefined, i1),

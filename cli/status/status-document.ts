@@ -17,6 +17,8 @@
  *     nodes[], failed, blocked, managed, disabled, orphaned
  *   failures[]: rsc, node, operation, intervalMs, opKey, rc, rcText, status, exitReason?,
  *     lastRcChange (ISO-8601)?, execTimeMs?
+ *   fenceFailures[]: node, action (reboot | off), attempts, reason, lastFailed (ISO-8601):
+ *     fencing that failed; the node's resources are not recovered until it succeeds
  *   notRunning[]: rsc, reasons[] (the scheduler's explanation), hint? (what to run)
  *   constraints[]: leftovers of move/ban (id, rsc, node, score, expires?, expired)
  *   warnings[]: safety warnings (e.g. the two-node configuration without witness and fencing)
@@ -109,6 +111,7 @@ export interface StatusDocument {
     orphaned: boolean;
   }[];
   failures: StatusFailure[];
+  fenceFailures: { node: string; action: string; attempts: number; reason: string; lastFailed: string }[];
   notRunning: { rsc: string; reasons: string[]; hint?: string }[];
   constraints: { id: string; rsc: string; node: string; score: number; expires?: string; expired: boolean }[];
   warnings: string[];
@@ -164,6 +167,11 @@ export function failuresOf(snapshot: StatusSnapshot): StatusFailure[] {
     }
   }
   return out.sort((a, b) => (a.rsc + a.node < b.rsc + b.node ? -1 : 1));
+}
+
+function stonithActionOf(config: ClusterConfig): string {
+  const a = (config.properties['stonith-action'] ?? 'reboot').trim().toLowerCase();
+  return a === 'off' || a === 'poweroff' ? 'off' : 'reboot';
 }
 
 function stonithEnabled(config: ClusterConfig): boolean {
@@ -228,6 +236,9 @@ export function buildStatus(snapshot: StatusSnapshot): BuiltStatus {
       );
     }
     if (!snapshot.quorum.quorate) lines.push('the partition has no quorum');
+    for (const f of snapshot.fenceFailures) {
+      lines.push(`recovery from ${f.node} waits for fencing, which failed (${f.reason})`);
+    }
     if (lines.length === 0)
       lines.push(
         snapshot.source === 'local' ? 'no DC: placement unknown' : 'not placed (no reason recorded)',
@@ -307,6 +318,13 @@ export function buildStatus(snapshot: StatusSnapshot): BuiltStatus {
     nodes,
     resources,
     failures,
+    fenceFailures: snapshot.fenceFailures.map((f) => ({
+      node: f.node,
+      action: stonithActionOf(config),
+      attempts: f.attempts,
+      reason: f.reason,
+      lastFailed: iso(f.at),
+    })),
     notRunning,
     constraints: cliConstraints(config, snapshot.now).map(({ constraint: c, expired }) => ({
       id: c.id,

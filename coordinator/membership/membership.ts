@@ -57,7 +57,7 @@ export class Membership {
   readonly #election: Election;
   readonly #heartbeatMs: number;
   readonly #peerTimeoutMs: number;
-  readonly #stonith: boolean;
+  #stonith: boolean;
   readonly #peers = new Map<NodeName, PeerRecord>();
   readonly #sentAt = new Map<number, number>();
   readonly #listeners: ((e: MembershipEvent) => void)[] = [];
@@ -217,6 +217,13 @@ export class Membership {
   /** This node runs (or may run) resources; announced in heartbeats. */
   setActive(active: boolean): void {
     this.#active = active;
+  }
+
+  /** `stonith-enabled` changed: a lost node that ran resources is `unclean` only with it. */
+  setStonithEnabled(enabled: boolean): void {
+    if (this.#stonith === enabled) return;
+    this.#stonith = enabled;
+    this.#update();
   }
 
   /** The holder-side end of this node's witness lease (-Infinity = not held). */
