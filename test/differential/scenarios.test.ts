@@ -19,6 +19,8 @@ import {
 const GOLDEN = fileURLToPath(new URL('../golden/scheduler/', import.meta.url));
 
 test('tandem agrees with crm_simulate on every golden scenario', async (t) => {
+  // One crm_simulate run per golden case (50+): more than ava's default 60 s on a busy machine.
+  t.timeout(240_000);
   const cases = readdirSync(GOLDEN, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
     .map((d) => d.name)
