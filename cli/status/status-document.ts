@@ -217,6 +217,16 @@ export function buildStatus(snapshot: StatusSnapshot): BuiltStatus {
   });
 
   const failures = failuresOf(snapshot);
+  const onlineNodes = display.nodes.filter((n) => n.online).map((n) => n.name);
+  /** Whether an online node runs no instance of the anonymous clone (true for unique clones). */
+  const anonymousCloneLacksNode = (cloneId: string): boolean => {
+    const place = listPrimitives(config).find((p) => p.clone?.id === cloneId);
+    if (place === undefined) return true;
+    const unique = effectiveMeta(config, place, 'globally-unique');
+    if (unique !== undefined && isTrue(unique)) return true;
+    const runs = new Set(resources.filter((x) => x.clone === cloneId).flatMap((x) => x.nodes));
+    return onlineNodes.some((n) => !runs.has(n));
+  };
   const notRunning: StatusDocument['notRunning'] = [];
   // Not running, or not going to run once the DC's transition is done (a failed start being
   // stopped), or blocked: say why.
@@ -225,6 +235,9 @@ export function buildStatus(snapshot: StatusSnapshot): BuiltStatus {
     const next = placedNext.get(`${r.id}\0${r.instance}`);
     const staying = r.role === 'Started' && next?.next !== null && !r.blocked;
     if (staying || r.disabled || notRunning.some((n) => n.rsc === r.id)) continue;
+    // A stopped instance of an anonymous clone is surplus, not a problem, when every online node
+    // already runs one (clone-max counts nodes that are offline now).
+    if (r.clone !== undefined && r.role === 'Stopped' && !anonymousCloneLacksNode(r.clone)) continue;
     const reasons = transition.explanation.reasons.filter(
       (x) => x.rsc === r.id || x.rsc === r.instance || x.rsc === r.group || x.rsc === r.clone,
     );

@@ -217,3 +217,66 @@ test('why not running: a ban and a failed start with the cleanup hint; failures 
   );
   t.true(text.includes('  * cli-ban-g-on-rsha2: g banned from rsha2'));
 });
+
+const PING_CLONE: ClusterConfig['resources'][number] = {
+  kind: 'clone',
+  id: 'ping-clone',
+  metaAttributes: {},
+  child: {
+    kind: 'primitive',
+    id: 'ping',
+    agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
+    instanceAttributes: { host_list: '192.0.2.1' },
+    metaAttributes: {},
+    operations: [],
+  },
+};
+
+const runningPing = (node: string): NodeState['history'][number] => ({
+  ...running('ping', node),
+  agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
+});
+
+test('why not running: an anonymous clone running on every online node has nothing to explain', (t) => {
+  const cfg = config({ resources: [PING_CLONE] });
+  const both = buildStatus(
+    snapshot(cfg, {
+      dc: 'rsha1',
+      haveQuorum: true,
+      nodes: [member('rsha1', [runningPing('rsha1')]), member('rsha2', [runningPing('rsha2')])],
+    }),
+  );
+  t.deepEqual(both.document.notRunning, []);
+  t.deepEqual(both.document.resources.flatMap((r) => r.nodes).sort(), ['rsha1', 'rsha2']);
+  // One node offline: the instance that has no node left is not a problem either.
+  const offline: NodeState = {
+    ...member('rsha2'),
+    inCcm: false,
+    crmd: 'offline',
+    join: 'down',
+    expected: 'down',
+  };
+  const alone = buildStatus(
+    snapshot(cfg, {
+      dc: 'rsha1',
+      haveQuorum: true,
+      nodes: [member('rsha1', [runningPing('rsha1')]), offline],
+    }),
+  );
+  t.deepEqual(alone.document.notRunning, []);
+  // An online node without an instance (banned there) is explained, for that node.
+  const banned = buildStatus(
+    snapshot(
+      {
+        ...cfg,
+        constraints: {
+          ...cfg.constraints,
+          location: [{ id: 'ban-ping', rsc: 'ping-clone', node: 'rsha2', score: -1_000_000 }],
+        },
+      },
+      { dc: 'rsha1', haveQuorum: true, nodes: [member('rsha1', [runningPing('rsha1')]), member('rsha2')] },
+    ),
+  );
+  t.is(banned.document.notRunning.length, 1);
+  t.regex(banned.document.notRunning[0]?.reasons.join('; ') ?? '', /rsha2/);
+});
