@@ -378,6 +378,10 @@ function applyPrimaries(
     if (primaryNodes === undefined) continue; // cycle: primary not assigned yet
     const primary = ctx.unitById.get(c.withRsc);
     const isClone = primary?.resource.kind === 'clone';
+    if (c.score > -INFINITY && c.score < INFINITY) {
+      out = applyAdvisory(ctx, c, primary, primaryNodes, out, active);
+      continue;
+    }
     const nextOut: Scores = new Map(out);
     if (primaryNodes.length === 0) {
       if (c.score > 0) {
@@ -412,12 +416,42 @@ function applyPrimaries(
           });
         }
       }
-    } else {
-      for (const n of primaryNodes)
-        if (nextOut.has(n)) nextOut.set(n, addScores(nextOut.get(n) ?? 0, c.score));
-      if (!anyAvailable(ctx, nextOut, active)) continue; // roll back an advisory colocation
     }
     out = nextOut;
+  }
+  return out;
+}
+
+/**
+ * An advisory colocation with an assigned primary (pcmk__apply_coloc_to_weights): the score is
+ * added where the primary runs, or subtracted everywhere when a positive one's primary is
+ * stopped; a clone primary applies once per instance (each instance is a primary of its own); each
+ * step that leaves no node available is rolled back.
+ */
+function applyAdvisory(
+  ctx: Ctx,
+  c: ColocationConstraint,
+  primary: Unit | undefined,
+  primaryNodes: readonly string[],
+  s: Scores,
+  active: readonly string[],
+): Scores {
+  const places: (string | null)[] =
+    primary?.resource.kind === 'clone'
+      ? primary.rows.map((row) => {
+          const label = row[0]?.label;
+          return label === undefined ? null : (ctx.next.get(label) ?? null);
+        })
+      : [primaryNodes[0] ?? null];
+  let out = s;
+  for (const place of places) {
+    if (place === null && c.score < 0) continue;
+    const next: Scores = new Map(out);
+    for (const [n, v] of next) {
+      if (place === null) next.set(n, addScores(v, -c.score));
+      else if (n === place) next.set(n, addScores(v, c.score));
+    }
+    if (anyAvailable(ctx, next, active)) out = next;
   }
   return out;
 }
