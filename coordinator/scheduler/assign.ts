@@ -682,7 +682,7 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
   const scoresOf = (inst: Instance): { s: Scores; exclude: Set<string> } => {
     // Nodes already holding clone-node-max instances are banned first, so a colocation that
     // would leave no other node is rolled back (can_run_instance before the assignment).
-    const exclude = new Set<string>();
+    const exclude = new Set<string>(parentBans);
     for (const [n, k] of count) if (k >= perHost) exclude.add(n);
     let s: Scores = new Map(ownScores(ctx, u, inst, 0));
     for (const n of exclude) if (s.has(n)) s.set(n, -INFINITY);
@@ -696,6 +696,11 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
     }
     return { s, exclude };
   };
+  // can_run_instance: a node where the clone itself scores below 0 (its own location
+  // constraints) is banned for every instance, whatever an instance's stickiness there.
+  const parentScores = baseScores(ctx, [u.id]);
+  locationScores(ctx, u.id, parentScores, u.id);
+  const parentBans = new Set([...parentScores].filter(([, v]) => v < 0).map(([n]) => n));
   const stopped = cloneStopped(r);
   let recorded = false;
   const record = (s: Scores): void => {
@@ -716,7 +721,7 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
       const cur = inst.active[0];
       const curNode = cur === undefined ? undefined : ctx.view.nodeByName.get(cur);
       if (cur === undefined || !curNode || !usable(ctx, curNode, inst.active)) continue;
-      if ((count.get(cur) ?? 0) >= Math.min(loopMax, perHost)) continue;
+      if ((count.get(cur) ?? 0) >= Math.min(loopMax, perHost) || parentBans.has(cur)) continue;
       if ((ownScores(ctx, u, inst, 0).get(cur) ?? -INFINITY) < 0) continue;
       const { s, exclude } = scoresOf(inst);
       record(s);
