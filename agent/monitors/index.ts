@@ -6,4 +6,4 @@ export type {
   MonitorSpec,
   MonitorState,
 } from './monitor-scheduler.ts';
-export { MonitorScheduler } from './monitor-scheduler.ts';
+export { DEFAULT_TIMER_SLACK, MonitorScheduler } from './monitor-scheduler.ts';

@@ -6,7 +6,7 @@ import { GateAgent, until } from './gate-agent.ts';
 
 const agentRef = { standard: 'ocf' as const, provider: 'tandem', type: 'Gate' };
 
-function setup(): {
+function setup(timerSlack = 0): {
   gate: GateAgent;
   clock: FakeClock;
   executor: Executor;
@@ -24,6 +24,7 @@ function setup(): {
     clock,
     onFailure: (e) => failures.push(e),
     onResult: (e) => results.push(e),
+    timerSlack,
   });
   return { gate, clock, executor, monitors, failures, results };
 }
@@ -54,6 +55,34 @@ test('a monitor runs at once, then its interval after each completion', async (t
       [false, true, 0],
       [false, false, 0],
     ],
+  );
+});
+
+test('timer slack: re-arms come due at multiples of 5% of the interval, so monitors fire together', async (t) => {
+  const { gate, clock, executor, monitors, results } = setup(0.05);
+  t.teardown(async () => {
+    monitors.dispose();
+    await executor.dispose();
+  });
+  clock.advance(1_234); // not on the 500 ms grid
+  monitors.start({ resource: 'a', agent: agentRef, intervalMs: 10_000 });
+  monitors.start({ resource: 'b', agent: agentRef, intervalMs: 10_000, startDelayMs: 200 });
+  clock.advance(0);
+  await until(() => gate.calls.length === 1);
+  gate.calls[0]?.finish({ rc: 0 }); // a finishes at 1234: due at 11234, rounded up to 11500
+  await until(() => results.length === 1);
+  clock.advance(200);
+  await until(() => gate.calls.length === 2);
+  gate.calls[1]?.finish({ rc: 0 }); // b finishes at 1434: due at 11434, rounded up to 11500
+  await until(() => results.length === 2);
+  clock.advance(11_499 - 1_434);
+  t.is(gate.calls.length, 2, 'neither before the interval has passed since completion');
+  clock.advance(1);
+  await until(() => gate.calls.length === 4);
+  t.deepEqual(
+    gate.calls.slice(2).map((c) => c.ctx.instance),
+    ['a', 'b'],
+    'both at 11500: one wakeup',
   );
 });
 
@@ -98,7 +127,12 @@ test('a monitor that times out is a failure with status timeout', async (t) => {
   const clock = new FakeClock();
   const executor = new Executor({ builtinAgents: [gate], clock });
   const failures: MonitorEvent[] = [];
-  const monitors = new MonitorScheduler({ executor, clock, onFailure: (e) => failures.push(e) });
+  const monitors = new MonitorScheduler({
+    executor,
+    clock,
+    onFailure: (e) => failures.push(e),
+    timerSlack: 0,
+  });
   t.teardown(async () => {
     monitors.dispose();
     await executor.dispose();
