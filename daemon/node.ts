@@ -16,6 +16,7 @@
  * children) and, only when asked, stops this node's resources first.
  */
 import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../agent/executor/index.ts';
@@ -65,7 +66,15 @@ import type { StatusSnapshot } from './status-snapshot.ts';
 
 export type StartResult = { ok: true; value: TandemNode } | { ok: false; error: string };
 
-const FORWARD_TIMEOUT_MS = 30_000;
+const FORWARD_TIMEOUT_MS = 20_000;
+/**
+ * How long a CLI command waits for a DC (election, dc-deadtime, node-state collection) before it
+ * fails with "no DC … retry": a command typed right after `cluster start` waits instead of failing.
+ * Kept under the CLI's own 30 s deadline together with the forward.
+ */
+const DC_WAIT_MS = 8_000;
+/** The forwarded reply of a node that is no longer the DC: nothing was applied, retry elsewhere. */
+const NOT_DC_ANY_MORE = 'is not the DC (any more)';
 const DEFAULT_RESTART_HOLD_MS = 15_000;
 const MAX_RESTART_HOLD_MS = 120_000;
 const NODE_STATE_TIMEOUT_MS = 1_000;
@@ -150,6 +159,8 @@ export class TandemNode {
   #lastChange: number | undefined;
   #probed: Promise<unknown> = Promise.resolve();
   #feedTimer: NodeJS.Timeout | undefined;
+  /** CLI commands waiting for a DC (woken on every view change and DC gain; see `#awaitDc`). */
+  readonly #dcWaiters = new Set<() => void>();
   /** Peers restarting their daemon (resources left running): node → monotonic end of the hold. */
   readonly #holds = new Map<string, number>();
   /** What a restarting peer said runs on it (used if this node becomes DC during the hold). */
@@ -440,6 +451,7 @@ export class TandemNode {
     for (const n of view.nodes) {
       if (n.name !== view.self && n.state === 'member') void this.#replicator.heard(n.name, n.configVersion);
     }
+    this.#notifyDcWaiters();
     if (view.isDc && this.#controller === undefined && this.#mayTakeDc(view)) void this.#becomeDc(view);
     else if (!view.isDc && this.#controller !== undefined) void this.#dropDc('no longer DC');
     else if (view.isDc) this.#feedView(view, previous);
@@ -635,6 +647,7 @@ export class TandemNode {
     });
     this.#controller = controller;
     this.#sink = grpcSink;
+    this.#notifyDcWaiters();
     void this.#replicator.publish(view.members.filter((m) => m !== this.config.node));
     this.#feedView(this.#membership.view(), undefined);
   }
@@ -814,7 +827,7 @@ export class TandemNode {
 
   async #forwarded(from: string, req: LocalRequest): Promise<LocalReply> {
     if (this.#controller === undefined) {
-      return { command: errorReply(`${this.config.node} is not the DC (any more); retry`) };
+      return { command: errorReply(`${this.config.node} ${NOT_DC_ANY_MORE}; retry`) };
     }
     if (req.status !== undefined) return { status: { statusJson: JSON.stringify(this.#dcSnapshot(from)) } };
     if (req.configCommand !== undefined) return { command: await this.#runOnDc(req.configCommand.words) };
@@ -849,21 +862,74 @@ export class TandemNode {
     });
   }
 
+  /**
+   * A pcs-style command: run on the DC (here, or forwarded). Waits up to DC_WAIT_MS for a DC
+   * (right after `cluster start` the election, dc-deadtime and the new DC's node-state collection
+   * take a moment); retries when nothing can have been applied (the DC was unreachable before the
+   * request was sent, or answered that it is no longer the DC). Fails with a message saying to
+   * retry when no DC appears in time.
+   */
   async #command(words: readonly string[]): Promise<CommandReply> {
-    if (this.#controller !== undefined) return this.#runOnDc(words);
-    const view = this.#membership.view();
-    if (view.dc === undefined) {
-      return errorReply(
-        'no DC: the cluster has no quorum or is still electing; see `tandem status` (offline edits: -f FILE)',
-      );
+    const deadline = this.#clock.monoNow() + DC_WAIT_MS;
+    let lastProblem = 'the cluster has no quorum or is still electing';
+    for (;;) {
+      if (this.#stopping) return errorReply(`${this.config.node} is stopping; retry on another node`);
+      if (this.#controller !== undefined) return this.#runOnDc(words);
+      const view = this.#membership.view();
+      const dc = view.dc;
+      let retryMs: number | undefined;
+      if (dc !== undefined && dc !== this.config.node) {
+        // The DC may become ready (or reachable) without a view change here: look again soon.
+        retryMs = 200;
+        const r = await this.#clients.forward(
+          dc,
+          { configCommand: { words: [...words], origin: this.config.node } },
+          FORWARD_TIMEOUT_MS,
+        );
+        if (r.ok) {
+          const reply = r.value.command;
+          if (reply === undefined) return errorReply(`the DC ${dc} sent no command reply`);
+          if (!reply.stderr.includes(NOT_DC_ANY_MORE)) return reply;
+          lastProblem = `${dc} stopped being the DC`;
+        } else if (r.error.code === (grpc.status.UNAVAILABLE as number)) {
+          // No connection to the DC: gRPC fails such a call before sending it (fail-fast), so
+          // nothing was applied and asking again is safe.
+          lastProblem = `the DC ${dc} is unreachable (${r.error.message})`;
+        } else {
+          return errorReply(
+            `the DC ${dc} did not answer: ${r.error.message}; the change may or may not have been applied: check with \`tandem cluster cib\` before retrying`,
+          );
+        }
+      }
+      const until = retryMs === undefined ? deadline : Math.min(deadline, this.#clock.monoNow() + retryMs);
+      if (!(await this.#nextDcEvent(until)) && this.#clock.monoNow() >= deadline) {
+        return errorReply(
+          `no DC answered within ${DC_WAIT_MS / 1000} s (${lastProblem}); nothing was applied: see \`tandem status\` and retry (offline edits: -f FILE)`,
+        );
+      }
     }
-    const r = await this.#clients.forward(
-      view.dc,
-      { configCommand: { words: [...words], origin: this.config.node } },
-      FORWARD_TIMEOUT_MS,
-    );
-    if (!r.ok) return errorReply(`the DC ${view.dc} did not answer: ${r.error.message}`);
-    return r.value.command ?? errorReply(`the DC ${view.dc} sent no command reply`);
+  }
+
+  /** Resolves true on the next view change or DC gain, false at `deadline` (monotonic ms) or stop. */
+  #nextDcEvent(deadline: number): Promise<boolean> {
+    const waitMs = deadline - this.#clock.monoNow();
+    if (waitMs <= 0 || this.#stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.#dcWaiters.delete(wake);
+        resolve(!this.#stopping);
+      };
+      const timer = setTimeout(() => {
+        this.#dcWaiters.delete(wake);
+        resolve(false);
+      }, Math.ceil(waitMs));
+      this.#dcWaiters.add(wake);
+    });
+  }
+
+  #notifyDcWaiters(): void {
+    for (const wake of [...this.#dcWaiters]) wake();
   }
 
   #dcSnapshot(localNode: string): StatusSnapshot {
@@ -991,6 +1057,7 @@ export class TandemNode {
     if (this.#feedTimer !== undefined) clearTimeout(this.#feedTimer);
     if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
     if (this.#deadtimeTimer !== undefined) clearTimeout(this.#deadtimeTimer);
+    this.#notifyDcWaiters();
     await this.#dropDc('daemon stopping');
     if (options.stopResources) await this.#agent.stopAll(this.#store.current());
     else if (this.#agent.activeResources().length > 0) {
