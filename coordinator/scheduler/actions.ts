@@ -157,7 +157,15 @@ export function buildActions(
       firsts.some((i) => next.get(i.label) !== null && next.get(i.label) !== undefined)
     )
       continue;
-    for (const t of instancesOf.get(o.then) ?? []) if (!isPinned(t)) next.set(t.label, null);
+    for (const t of instancesOf.get(o.then) ?? []) {
+      if (isPinned(t)) continue;
+      // An asymmetrical order only blocks a start: a "then" that stays where it runs keeps
+      // running (a symmetrical one also stops it).
+      const n = next.get(t.label);
+      if (!o.symmetrical && n !== null && n !== undefined && t.active.includes(n) && !t.failed.has(n))
+        continue;
+      next.set(t.label, null);
+    }
   }
 
   // Per-instance plans.
