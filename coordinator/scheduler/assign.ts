@@ -339,6 +339,23 @@ export function scaledScore(score: Score, factor: number): Score {
   return Math.max(-INFINITY, Math.min(INFINITY, w));
 }
 
+/**
+ * A clone's own node table (not an instance's): base scores, the clone's location constraints,
+ * and -INFINITY where its primitive's fail count reached migration-threshold (an anonymous
+ * clone's failure bans the clone itself there).
+ */
+function cloneScores(ctx: Ctx, u: Unit): Scores {
+  const s = baseScores(ctx, [u.id]);
+  locationScores(ctx, u.id, s, u.id);
+  const first = u.rows[0]?.[0];
+  if (!first) return s;
+  const threshold = metaScore(first.meta, 'migration-threshold', INFINITY);
+  const counts = ctx.view.failCounts.get(first.prim.id);
+  if (counts && threshold > 0)
+    for (const [node, count] of counts) if (count >= threshold && s.has(node)) s.set(node, -INFINITY);
+  return s;
+}
+
 function addInto(a: Scores, b: Scores, factor: number): Scores {
   const out: Scores = new Map(a);
   for (const [n, v] of a) {
@@ -520,9 +537,7 @@ function mergeDependent(
     const sign = factor < 0 ? -1 : 1;
     let out = work;
     if (dep.resource.kind === 'clone') {
-      const own = baseScores(ctx, [dep.id]);
-      locationScores(ctx, dep.id, own, dep.id);
-      const next = addInto(out, own, factor);
+      const next = addInto(out, cloneScores(ctx, dep), factor);
       if (!anyAvailable(ctx, next, active)) return work;
       out = next;
     } else {
@@ -698,8 +713,7 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
   };
   // can_run_instance: a node where the clone itself scores below 0 (its own location
   // constraints) is banned for every instance, whatever an instance's stickiness there.
-  const parentScores = baseScores(ctx, [u.id]);
-  locationScores(ctx, u.id, parentScores, u.id);
+  const parentScores = cloneScores(ctx, u);
   const parentBans = new Set([...parentScores].filter(([, v]) => v < 0).map(([n]) => n));
   const stopped = cloneStopped(r);
   let recorded = false;
