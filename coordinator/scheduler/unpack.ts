@@ -232,7 +232,9 @@ export function metaScore(meta: Attributes, name: string, dflt: number): number 
   return r.ok ? r.value : 0;
 }
 
-function sortOps(ops: readonly OpRecord[]): OpRecord[] {
+function sortOps(ops: readonly OpRecord[]): readonly OpRecord[] {
+  // Most histories hold one operation (a probe): nothing to sort or copy.
+  if (ops.length < 2) return ops;
   // Last op wins by call-id; pending ops (-1) sort last; ties keep a stable order by id.
   return [...ops].sort((a, b) => {
     const ca = a.callId < 0 ? Number.MAX_SAFE_INTEGER : a.callId;
