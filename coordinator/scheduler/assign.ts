@@ -518,8 +518,8 @@ function hasInfluence(dep: Unit): boolean {
  * A dependent's scores merged into its primary's (Pacemaker 2.1.5 merge_weights with rollback):
  * the dependent's own scores scaled by `factor`; for a group its first member's, then each later
  * member's at full strength (the group's internal colocation is merged with factor
- * ±INFINITY/INFINITY: the sign of `factor` times 1); then, recursively, the dependent's own
- * dependents with factor ±(their colocation score / INFINITY). A step that leaves no node
+ * ±INFINITY/INFINITY: the sign of `factor` times 1); then, recursively, a primitive's or clone's
+ * own dependents with factor ±(their colocation score / INFINITY). A step that leaves no node
  * available is rolled back together with everything it would have merged next. A clone merges its
  * own table (base and location constraints). Returns a new table; `merging` breaks loops.
  */
@@ -555,6 +555,9 @@ function mergeDependent(
         f = sign;
       }
     }
+    // A group's own dependents are not followed: until the group is assigned, colocations with
+    // it are not yet on its last member, where merge_weights looks for them.
+    if (dep.resource.kind === 'group') return out;
     for (const c of ctx.colocAsPrimary.get(dep.id) ?? []) {
       if (c.score === 0) continue;
       const d = ctx.unitById.get(c.rsc);
