@@ -868,50 +868,62 @@ function thirdField(key: string): string | undefined {
   return c < 0 ? key.slice(b + 1) : key.slice(b + 1, c);
 }
 
+function opPath(historyPath: string, e: XmlElement): string {
+  return `${historyPath}/lrm_rsc_op${idSel(e)}`;
+}
+
+/** An integer attribute of an `<lrm_rsc_op>` (its path is built only for an error). */
+function opInt(r: Reader, e: XmlElement, historyPath: string, name: string): number | undefined {
+  const v = e.attrs[name];
+  if (v === undefined) return undefined;
+  return plainInt(v) ?? r.take(parseIntStrict(v, name), opPath(historyPath, e));
+}
+
+function opRequired(r: Reader, e: XmlElement, historyPath: string, name: string): string {
+  const v = e.attrs[name];
+  return v !== undefined && v !== '' ? v : r.required(e, name, opPath(historyPath, e));
+}
+
 /**
  * One `<lrm_rsc_op>`. The hot loop of a large import (one per resource, node and recorded
- * operation), so the element's path is built only when there is something to report.
+ * operation): no closures, and the element's path is built only when there is something to report.
  */
 function readOpRecord(r: Reader, e: XmlElement, historyPath: string): OpRecord | undefined {
   const a = e.attrs;
-  let pathText: string | undefined;
-  const path = (): string => (pathText ??= `${historyPath}/lrm_rsc_op${idSel(e)}`);
-  const int = (name: string): number | undefined => {
-    const v = a[name];
-    if (v === undefined) return undefined;
-    return plainInt(v) ?? r.take(parseIntStrict(v, name), path());
-  };
-  const required = (name: string): string => {
-    const v = a[name];
-    return v !== undefined && v !== '' ? v : r.required(e, name, path());
-  };
   const rec: OpRecord = {
-    id: required('id'),
-    operation: required('operation'),
-    intervalMs: int('interval') ?? 0,
-    callId: int('call-id') ?? 0,
-    rc: int('rc-code') ?? 0,
-    opStatus: (int('op-status') ?? 0) as OpStatus,
+    id: opRequired(r, e, historyPath, 'id'),
+    operation: opRequired(r, e, historyPath, 'operation'),
+    intervalMs: opInt(r, e, historyPath, 'interval') ?? 0,
+    callId: opInt(r, e, historyPath, 'call-id') ?? 0,
+    rc: opInt(r, e, historyPath, 'rc-code') ?? 0,
+    opStatus: (opInt(r, e, historyPath, 'op-status') ?? 0) as OpStatus,
   };
-  const set = <K extends keyof OpRecord>(key: K, value: OpRecord[K] | undefined): void => {
-    if (value !== undefined) rec[key] = value;
-  };
-  set('operationKey', a['operation_key']);
+  const operationKey = a['operation_key'];
+  if (operationKey !== undefined) rec.operationKey = operationKey;
   const tk = a['transition-key'];
   if (tk !== undefined) {
     rec.transitionKey = tk;
     const target = thirdField(tk);
     if (target !== undefined && /^\d+$/.test(target)) rec.targetRc = Number(target);
   }
-  set('lastRcChange', int('last-rc-change'));
-  set('lastRun', int('last-run'));
-  set('execTimeMs', int('exec-time'));
-  set('queueTimeMs', int('queue-time'));
-  set('opDigest', a['op-digest']);
-  set('transitionMagic', a['transition-magic']);
-  set('crmFeatureSet', a['crm_feature_set']);
-  set('onNode', a['on_node']);
-  set('exitReason', a['exit-reason']);
+  const lastRcChange = opInt(r, e, historyPath, 'last-rc-change');
+  if (lastRcChange !== undefined) rec.lastRcChange = lastRcChange;
+  const lastRun = opInt(r, e, historyPath, 'last-run');
+  if (lastRun !== undefined) rec.lastRun = lastRun;
+  const execTimeMs = opInt(r, e, historyPath, 'exec-time');
+  if (execTimeMs !== undefined) rec.execTimeMs = execTimeMs;
+  const queueTimeMs = opInt(r, e, historyPath, 'queue-time');
+  if (queueTimeMs !== undefined) rec.queueTimeMs = queueTimeMs;
+  const opDigest = a['op-digest'];
+  if (opDigest !== undefined) rec.opDigest = opDigest;
+  const transitionMagic = a['transition-magic'];
+  if (transitionMagic !== undefined) rec.transitionMagic = transitionMagic;
+  const crmFeatureSet = a['crm_feature_set'];
+  if (crmFeatureSet !== undefined) rec.crmFeatureSet = crmFeatureSet;
+  const onNode = a['on_node'];
+  if (onNode !== undefined) rec.onNode = onNode;
+  const exitReason = a['exit-reason'];
+  if (exitReason !== undefined) rec.exitReason = exitReason;
   let extra: Attributes | undefined;
   for (const k of Object.keys(a)) {
     if (OP_RECORD_FIELDS.has(k)) continue;
@@ -919,6 +931,6 @@ function readOpRecord(r: Reader, e: XmlElement, historyPath: string): OpRecord |
     extra[k] = a[k] ?? '';
   }
   if (extra !== undefined) rec.attributes = extra;
-  if (e.children.length > 0) r.onlyChildren(e, path(), []);
+  if (e.children.length > 0) r.onlyChildren(e, opPath(historyPath, e), []);
   return rec;
 }
