@@ -54,6 +54,7 @@ import {
   type ConfigEnvelope,
   type LocalReply,
   type LocalRequest,
+  type NodeReport,
   type NodeStateReply,
   type PeerHandlers,
 } from '../coordinator/transport/index.ts';
@@ -67,6 +68,16 @@ import type { StatusSnapshot } from './status-snapshot.ts';
 export type StartResult = { ok: true; value: TandemNode } | { ok: false; error: string };
 
 const FORWARD_TIMEOUT_MS = 20_000;
+/**
+ * Fail counts and last failures (`fail-count-RSC#OP_INTERVAL`, `last-failure-…`): the DC decides
+ * them, the node they are about keeps them among its transient attributes (pacemaker-attrd's
+ * role), so a new DC collects them with the node's state and they survive a DC change.
+ */
+const FAIL_ATTRIBUTE = /^(fail-count|last-failure)-/;
+
+function failAttributes(attrs: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attrs).filter(([k]) => FAIL_ATTRIBUTE.test(k)));
+}
 /**
  * How long a CLI command waits for a DC (election, dc-deadtime, node-state collection) before it
  * fails with "no DC … retry": a command typed right after `cluster start` waits instead of failing.
@@ -159,6 +170,8 @@ export class TandemNode {
   #lastChange: number | undefined;
   #probed: Promise<unknown> = Promise.resolve();
   #feedTimer: NodeJS.Timeout | undefined;
+  /** The DC's last pushed fail attributes per peer (what the peer is known to hold). */
+  readonly #pushedFailAttrs = new Map<string, Record<string, string>>();
   /** CLI commands waiting for a DC (woken on every view change and DC gain; see `#awaitDc`). */
   readonly #dcWaiters = new Set<() => void>();
   /** Peers restarting their daemon (resources left running): node → monotonic end of the hold. */
@@ -629,6 +642,7 @@ export class TandemNode {
       peInputs: new FilePeInputStore(join(this.config.stateDir, 'pe')),
       log,
       onTransition: (e) => {
+        if (this.#controller === controller) this.#syncFailAttributes(controller);
         const actions = e.transition.actions.filter((a) => !a.pseudo).map((a) => a.id);
         if (actions.length > 0 || e.report.aborted) {
           log.info(
@@ -647,9 +661,63 @@ export class TandemNode {
     });
     this.#controller = controller;
     this.#sink = grpcSink;
+    // What each member holds now is what was just collected from it.
+    this.#pushedFailAttrs.clear();
+    for (const n of status.nodes)
+      if (n.name !== this.config.node)
+        this.#pushedFailAttrs.set(n.name, failAttributes(n.transientAttributes));
     this.#notifyDcWaiters();
     void this.#replicator.publish(view.members.filter((m) => m !== this.config.node));
     this.#feedView(this.#membership.view(), undefined);
+  }
+
+  /**
+   * Gives every member the fail counts the DC's status holds for it (set and delete), so they live
+   * on the node (as Pacemaker's attrd keeps them) and a later DC collects them. Called after every
+   * transition, which follows every failure, cleanup and expiry. A push that fails is retried on
+   * the next call.
+   */
+  #syncFailAttributes(controller: Controller): void {
+    const { status } = controller.snapshot();
+    const view = this.#membership.view();
+    for (const n of status.nodes) {
+      if (!view.members.includes(n.name)) continue;
+      const want = failAttributes(n.transientAttributes);
+      const have =
+        n.name === this.config.node
+          ? failAttributes(this.#attrs.all())
+          : (this.#pushedFailAttrs.get(n.name) ?? {});
+      const set: Record<string, string> = {};
+      for (const [k, v] of Object.entries(want)) if (have[k] !== v) set[k] = v;
+      const deleted = Object.keys(have).filter((k) => !(k in want));
+      if (Object.keys(set).length === 0 && deleted.length === 0) continue;
+      if (n.name === this.config.node) {
+        for (const [k, v] of Object.entries(set)) this.#attrs.set(k, v);
+        for (const k of deleted) this.#attrs.delete(k);
+        continue;
+      }
+      const peer = n.name;
+      void this.#clients
+        .report(peer, { node: peer, dcEpoch: view.dcEpoch, attributes: { set, deleted } }, 2000)
+        .then((r) => {
+          if (r.ok && r.value.ok) this.#pushedFailAttrs.set(peer, want);
+          else
+            this.#log.warn(
+              { peer, reason: r.ok ? r.value.message : r.error.message },
+              'fail counts not handed to the node (retried after the next transition)',
+            );
+        });
+    }
+  }
+
+  /** The DC hands this node its fail counts (see `#syncFailAttributes`). */
+  #acceptFailAttributes(from: string, report: NodeReport): boolean {
+    const view = this.#membership.view();
+    if (view.dc !== from || report.node !== this.config.node || report.attributes === undefined) return false;
+    for (const [k, v] of Object.entries(report.attributes.set))
+      if (FAIL_ATTRIBUTE.test(k)) this.#attrs.set(k, v);
+    for (const k of report.attributes.deleted) if (FAIL_ATTRIBUTE.test(k)) this.#attrs.delete(k);
+    return true;
   }
 
   /**
@@ -771,8 +839,10 @@ export class TandemNode {
       },
       report: (from, report) => {
         const c = this.#controller;
-        if (c === undefined)
+        if (c === undefined) {
+          if (this.#acceptFailAttributes(from, report)) return Promise.resolve({ ok: true, message: '' });
           return Promise.resolve({ ok: false, message: `${this.config.node} is not the DC` });
+        }
         if (report.operation !== undefined) {
           let outcome;
           try {

@@ -55,11 +55,17 @@ export function startDaemon(t: ExecutionContext, node: DaemonNode): void {
 }
 
 export async function status(node: DaemonNode): Promise<StatusDocument | undefined> {
+  const snap = await snapshot(node);
+  return snap === undefined ? undefined : buildStatus(snap).document;
+}
+
+/** The raw status snapshot the node's daemon answers (the DC's, forwarded). */
+export async function snapshot(node: DaemonNode): Promise<StatusSnapshot | undefined> {
   const client = new LocalTransportClient(node.socket);
   try {
     const r = await client.status({ localOnly: false }, 1000);
     if (!r.ok) return undefined;
-    return buildStatus(JSON.parse(r.value.statusJson) as StatusSnapshot).document;
+    return JSON.parse(r.value.statusJson) as StatusSnapshot;
   } finally {
     client.close();
   }
@@ -90,6 +96,7 @@ export interface ClusterSpec {
   witness?: string;
   properties?: Record<string, string>;
   resources: ClusterConfig['resources'];
+  constraints?: Partial<ClusterConfig['constraints']>;
   /** Extra tandem.conf lines for every node. */
   conf?: string[];
 }
@@ -106,8 +113,10 @@ export async function setUpDaemons(
   await createKeyFile(keyFile);
   const ports = [await freePort(), await freePort()];
   const names = ['node1', 'node2'];
+  const empty = emptyConfig('it', names);
   const config: ClusterConfig = {
-    ...emptyConfig('it', names),
+    ...empty,
+    constraints: { ...empty.constraints, ...spec.constraints },
     properties: { 'stonith-enabled': 'false', ...spec.properties },
     resources: spec.resources,
     version: { adminEpoch: 0, epoch: 1, numUpdates: 0 },
