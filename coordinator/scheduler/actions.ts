@@ -470,12 +470,25 @@ export function buildActions(
     }
   }
 
-  // Mandatory anti-colocation: the dependent's stops come before the primary's starts, so the two
-  // never run on one node even for a moment (as Pacemaker orders them).
+  // Mandatory anti-colocation (anti_colocation_order, both ways): each side's stops come before
+  // the other's starts, so the two never run on one node even for a moment. Between two real
+  // actions the ordering holds only on the same node (pe_order_anti_colocation); a group's or
+  // clone's pseudo actions have no node, so through them it holds everywhere.
   for (const c of config.constraints.colocation) {
     if (c.score > -1_000_000) continue;
-    for (const x of side(c.rsc, 'stop', 'first'))
-      for (const y of side(c.withRsc, 'start', 'then')) b.edge(x, y);
+    for (const [a, z] of [
+      [c.rsc, c.withRsc],
+      [c.withRsc, c.rsc],
+    ] as const) {
+      for (const x of side(a, 'stop', 'first')) {
+        const xn = b.actions.get(x)?.node;
+        for (const y of side(z, 'start', 'then')) {
+          const yn = b.actions.get(y)?.node;
+          if (xn !== undefined && yn !== undefined && xn !== yn) continue;
+          b.edge(x, y);
+        }
+      }
+    }
   }
 
   // Starts of resources that require fencing wait for every fencing of the transition (Pacemaker's
