@@ -148,7 +148,18 @@ const configError = (exitReason: string): { ok: false; result: AgentResult } => 
   result: { rc: OcfRc.errConfigured, exitReason },
 });
 
+/** Parsed configurations by parameters object: a recurring monitor passes the same one each run. */
+const parsed = new WeakMap<AgentContext['params'], { timeoutMs: number; config: Check<PingConfig> }>();
+
 function parseConfig(ctx: AgentContext): Check<PingConfig> {
+  const known = parsed.get(ctx.params);
+  if (known !== undefined && known.timeoutMs === ctx.timeoutMs) return known.config;
+  const config = parseConfigOnce(ctx);
+  parsed.set(ctx.params, { timeoutMs: ctx.timeoutMs, config });
+  return config;
+}
+
+function parseConfigOnce(ctx: AgentContext): Check<PingConfig> {
   const p = withDefaults(description, ctx.params);
   const missing = missingRequired(description, p);
   if (missing.length > 0) return configError(`missing required parameter(s): ${missing.join(', ')}`);

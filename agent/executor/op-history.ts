@@ -17,7 +17,22 @@ import type { OperationResult } from './operation.ts';
 import { isSuccess } from './operation.ts';
 
 /** A digest of the parameters an operation ran with (sorted name=value lines, md5 like Pacemaker's). */
+/**
+ * Digests by parameters object: a recurring monitor passes the same object on every run, so its
+ * digest (an md5) is computed once, not at every run (steady-state CPU of many monitors).
+ * Parameter objects are not mutated once handed to the executor.
+ */
+const digests = new WeakMap<Attributes, string>();
+
 export function paramsDigest(params: Attributes): string {
+  const known = digests.get(params);
+  if (known !== undefined) return known;
+  const digest = computeDigest(params);
+  digests.set(params, digest);
+  return digest;
+}
+
+function computeDigest(params: Attributes): string {
   const text = Object.keys(params)
     .sort()
     .map((k) => `${k}=${params[k] ?? ''}`)

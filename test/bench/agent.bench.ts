@@ -19,6 +19,7 @@
  * Targets: overhead < 5 ms per forked action; CPU < 1% of a core; RSS < 80 MB.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ import {
   systemClock,
 } from '../../agent/executor/index.ts';
 import { MonitorScheduler } from '../../agent/monitors/index.ts';
+import type { AgentRef } from '../../coordinator/cib/model.ts';
 import type { AgentContext, AgentResult, BuiltinAgent } from '../../resource-agents/agent-api.ts';
 
 const { values } = parseArgs({
@@ -110,11 +112,16 @@ async function childrenSample(): Promise<{ reaped: number; live: Map<number, num
  * Voluntary context switches of every thread of this process (main, libuv pool, V8): how often it
  * woke up. Unlike CPU time, hardly inflated by other load on the machine.
  */
-async function wakeups(): Promise<number> {
-  const { readdir } = await import('node:fs/promises');
+function wakeups(): number {
+  // Synchronous reads: through the thread pool, the reading itself would wake threads.
   let n = 0;
-  for (const tid of await readdir('/proc/self/task')) {
-    const status = await readFile(`/proc/self/task/${tid}/status`, 'utf8').catch(() => '');
+  for (const tid of readdirSync('/proc/self/task')) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/self/task/${tid}/status`, 'utf8');
+    } catch {
+      continue;
+    }
     n += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
   }
   return n;
@@ -289,7 +296,7 @@ async function steadyState(stateDir: string): Promise<void> {
   }> => {
     // The /proc scans themselves cost CPU and wakeups: sampled outside the window.
     const child0 = await childrenSample();
-    const wake0 = await wakeups();
+    const wake0 = wakeups();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const results0 = results;
@@ -301,7 +308,7 @@ async function steadyState(stateDir: string): Promise<void> {
     }
     const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
-    const wake1 = await wakeups();
+    const wake1 = wakeups();
     return {
       wallMs,
       selfMs: (cpu.user + cpu.system) / 1000,
@@ -319,6 +326,7 @@ async function steadyState(stateDir: string): Promise<void> {
   let pingLabel: string;
   let pingTimer: NodeJS.Timeout | undefined;
   let pingRuns = 0;
+  let pingRef: { agent: AgentRef; params: Record<string, string> } | undefined;
   if (ping) {
     pingLabel =
       'built-in ocf:tandem:ping (host_list=127.0.0.1 timeout=200ms attempts=2, one long-lived fping) monitor every 200 ms';
@@ -327,6 +335,7 @@ async function steadyState(stateDir: string): Promise<void> {
     const s = await executor.execute({ resource: 'ping', agent: pr, action: 'start', params });
     if (s.rc !== 0) throw new Error(`ping start: ${s.status} ${String(s.rc)} ${s.exitReason ?? ''}`);
     monitors.start({ resource: 'ping', agent: pr, intervalMs: 200, timeoutMs: 2000, params });
+    pingRef = { agent: pr, params };
   } else {
     pingLabel = 'forked `fping -c1 -t100 127.0.0.1` every 200 ms (no built-in ping agent)';
     const tick = (): void => {
@@ -347,6 +356,15 @@ async function steadyState(stateDir: string): Promise<void> {
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   const maxRssMb = maxRss / 1024 / 1024;
   const pingd = attrs.get('pingd');
+  // Window C (attribution): the same prober (period min(timeout, interval) stays 200 ms, pingd is
+  // pushed on change), its monitor every 10 s instead of 200 ms.
+  let slowMonitor: Awaited<ReturnType<typeof measure>> | undefined;
+  if (pingRef !== undefined) {
+    monitors.stop('ping');
+    monitors.start({ resource: 'ping', ...pingRef, intervalMs: 10_000, timeoutMs: 2000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    slowMonitor = await measure(Math.max(3, seconds / 3));
+  }
   monitors.dispose();
   clearTimeout(pingTimer);
   await executor.dispose();
@@ -358,6 +376,9 @@ async function steadyState(stateDir: string): Promise<void> {
   );
   console.log(
     `   (attribution) the ${resourceCount} monitors alone, ${(alone.wallMs / 1000).toFixed(1)} s: ${alone.results} results, CPU ${pct(alone.selfMs + alone.childMs, alone.wallMs)} (this process ${pct(alone.selfMs, alone.wallMs)}, children ${pct(alone.childMs, alone.wallMs)}), ${((alone.wakeups * 1000) / alone.wallMs).toFixed(1)} wakeups/s`,
+  );
+  console.log(
+    `   (attribution) the same with the ping's monitor every 10 s (fping still every 200 ms, pingd pushed on change): ${slowMonitor === undefined ? '-' : `CPU ${pct(slowMonitor.selfMs + slowMonitor.childMs, slowMonitor.wallMs)}, ${((slowMonitor.wakeups * 1000) / slowMonitor.wallMs).toFixed(1)} wakeups/s`}`,
   );
   console.log(
     `   monitor results: ${both.results}${ping ? '' : `, fping runs: ${pingRuns}`}, failures: ${failures}${pingd !== undefined ? `, pingd=${pingd}` : ''}`,
