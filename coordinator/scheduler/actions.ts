@@ -208,8 +208,10 @@ export function buildActions(
       // asymmetrical one only makes "then" unrunnable without "first").
       if (!o.symmetrical) continue;
       // A clone's flags are read for the node of "then" (the collective action_flags with
-      // then's node): a new instance restarts a running "then" only where that instance starts.
-      const firstIsClone = isCloneId(o.first);
+      // then's node; a group's start counts on the group's node): a new instance restarts a
+      // running primitive or group "then" only where that instance starts; a clone's start is a
+      // pseudo action without a node, so any new instance restarts a clone "then".
+      const firstIsClone = isCloneId(o.first) && !isCloneId(o.then);
       const startsOf = new Set<string>();
       let anyStart = false;
       for (const i of instancesOf.get(o.first) ?? []) {
