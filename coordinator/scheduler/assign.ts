@@ -70,6 +70,8 @@ interface Ctx {
   stopAll: boolean;
   /** ownScores results (read-only once computed; callers copy before changing). */
   ownCache: Map<string, Scores>;
+  /** A clone's instances in the order they were assigned (Pacemaker re-sorts its children). */
+  cloneOrder: Map<string, Instance[]>;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -113,6 +115,7 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
     frozen: false,
     stopAll: false,
     ownCache: new Map(),
+    cloneOrder: new Map(),
   };
   const o = view.options;
   if (!o.haveQuorum && o.noQuorumPolicy === 'freeze') ctx.frozen = true;
@@ -453,13 +456,16 @@ function applyAdvisory(
   s: Scores,
   active: readonly string[],
 ): Scores {
-  const places: (string | null)[] =
+  // A clone's instances in its sorted order (the order of its children after assignment).
+  const instances =
     primary?.resource.kind === 'clone'
-      ? primary.rows.map((row) => {
-          const label = row[0]?.label;
-          return label === undefined ? null : (ctx.next.get(label) ?? null);
-        })
-      : [primaryNodes[0] ?? null];
+      ? (ctx.cloneOrder.get(primary.id) ??
+        primary.rows.map((row) => row[0]).filter((i): i is Instance => i !== undefined))
+      : undefined;
+  const places: (string | null)[] =
+    instances === undefined
+      ? [primaryNodes[0] ?? null]
+      : instances.map((i) => ctx.next.get(i.label) ?? null);
   let out = s;
   for (const place of places) {
     if (place === null && c.score < 0) continue;
@@ -697,6 +703,7 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
     if (failed(a) !== failed(b)) return failed(a) ? 1 : -1;
     return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
   });
+  ctx.cloneOrder.set(u.id, order);
   const scoresOf = (inst: Instance): { s: Scores; exclude: Set<string> } => {
     // Nodes already holding clone-node-max instances are banned first, so a colocation that
     // would leave no other node is rolled back (can_run_instance before the assignment).
