@@ -405,6 +405,13 @@ export class Controller implements ControllerApi {
 
   #record(r: ActionResult, config: ClusterConfig, transitionId: number, actionNumber: number): void {
     const nowMs = this.#clock.wallNow();
+    if (r.action.kind !== 'fence' && r.outcome.status === 'not-connected') {
+      // The node could not be reached (Pacemaker: a lost action): not a resource failure, so no
+      // history and no fail count (a stop would otherwise be INFINITY and block the resource).
+      // The node's membership decides; the action is retried after `retryDelayMs` meanwhile.
+      this.#log.warn({ action: r.id, exitReason: r.outcome.exitReason }, 'action not delivered');
+      return;
+    }
     if (r.action.kind === 'fence' && r.action.node !== undefined) {
       const node = r.action.node;
       if (r.judgement === 'expected') {

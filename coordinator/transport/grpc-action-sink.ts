@@ -2,10 +2,11 @@
  * The controller's `ActionSink` live: an action on this node runs through the local runner (no
  * network), an action on another node is a RunAction call to that node's daemon. An unreachable
  * node is the outcome `not-connected` (never a rejection). Fence actions go to the fencing sink
- * when one is given, else `no-fence-device`. `nodeLost(node)` ends the calls in flight to a node
- * that left the membership at once (`cancelled`: not recorded, no fail count): Pacemaker counts
- * such actions as lost, and
- * the DC must not wait out their deadline (an action's timeout + slack) before recovering.
+ * when one is given, else `no-fence-device`. An action for a node that is not a member is not
+ * sent, and `nodeLost(node)` gives up the calls to a lost node that still wait for a connection
+ * (both `cancelled`: nothing ran, nothing is recorded): the DC must not wait out their deadline
+ * (the action's timeout + slack) before recovering. A call already sent runs to its answer or
+ * deadline: a node that is lost but alive (a pause, a cut link) may be running it.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { ActionContext, ActionOutcome, ActionSink } from '../controller/index.ts';
@@ -55,7 +56,7 @@ export class GrpcActionSink implements ActionSink {
     this.#o = options;
   }
 
-  /** The node left the membership: its calls in flight end now as `cancelled`. */
+  /** The node left the membership: its calls still waiting for a connection end now (`cancelled`). */
   nodeLost(node: string): void {
     const calls = this.#inFlight.get(node);
     if (calls === undefined) return;
@@ -102,8 +103,8 @@ export class GrpcActionSink implements ActionSink {
       calls.delete(abort);
       if (calls.size === 0) this.#inFlight.delete(node);
     }
-    if (abort.signal.aborted) {
-      // Not a result: the node left (its status is now the membership's business) or the DC
+    if (!r.ok && r.error.code === (grpc.status.CANCELLED as number) && abort.signal.aborted) {
+      // Never sent: the node left (its status is now the membership's business) or the DC
       // stopped. Nothing is recorded for it, so no fail count on the lost node.
       const reason: unknown = abort.signal.reason;
       return {

@@ -120,8 +120,11 @@ export class PeerClients {
         signal?.removeEventListener('abort', onAbort);
         resolve(r);
       };
-      // The caller gave up (the node left the membership): answer now, cancel what is in flight.
+      // The caller gave up (the node left the membership) while the call still waits for a
+      // connection: answer now, nothing was sent. A call already sent is left to finish (answer,
+      // dropped connection, or deadline): the node may be running it, and its result matters.
       const onAbort = (): void => {
+        if (call !== undefined) return;
         const reason: unknown = signal?.reason;
         settle({
           ok: false,
@@ -130,7 +133,6 @@ export class PeerClients {
             message: reason instanceof Error ? reason.message : `call to node '${node}' cancelled`,
           },
         });
-        call?.cancel();
       };
       if (signal?.aborted === true) {
         onAbort();
@@ -174,7 +176,10 @@ export class PeerClients {
   pullConfig(node: string, timeoutMs: number): Promise<CallResult<ConfigEnvelope>> {
     return this.#call(node, (c, q, md, o, cb) => c.pullConfig(q, md, o, cb), {}, timeoutMs);
   }
-  /** `signal`: abort to give up at once (CANCELLED), e.g. when the node leaves the membership. */
+  /**
+   * `signal`: abort to give up (CANCELLED) while the call still waits for a connection, e.g. when
+   * the node leaves the membership; once sent, the call runs to its answer or deadline.
+   */
   runAction(
     node: string,
     req: RunActionRequest,
