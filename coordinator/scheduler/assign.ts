@@ -463,9 +463,7 @@ function applyAdvisory(
         primary.rows.map((row) => row[0]).filter((i): i is Instance => i !== undefined))
       : undefined;
   const places: (string | null)[] =
-    instances === undefined
-      ? [primaryNodes[0] ?? null]
-      : instances.map((i) => ctx.next.get(i.label) ?? null);
+    instances === undefined ? [primaryNodes[0] ?? null] : instances.map((i) => ctx.next.get(i.label) ?? null);
   let out = s;
   for (const place of places) {
     if (place === null && c.score < 0) continue;
