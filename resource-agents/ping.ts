@@ -332,7 +332,9 @@ async function reachableFromResident(
   }
   const p = res.prober;
   if (!p.settled) await p.waitSettled(c.attempts * p.periodMs + p.timeoutMs + 1000, ctx.signal);
-  if (!p.settled && p.failure !== undefined) return { alive: new Set(), error: p.failure };
+  // fping exits before printing anything (cannot run, bad arguments): a failed monitor, as the
+  // one-shot fping's error was, so the ping resource itself is recovered.
+  if (p.failure !== undefined) return { alive: new Set(), error: p.failure };
   return { alive: p.reachable() };
 }
 
