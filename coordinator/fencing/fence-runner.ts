@@ -198,7 +198,7 @@ export class FenceRunner {
     if (candidates === 0) {
       const reason =
         devices.length === 0
-          ? `no fence device is configured: add one (tandem stonith create …) or set stonith-enabled=false`
+          ? `no fence device is configured: add one (tandem resource create NAME stonith:fence_AGENT …) or set stonith-enabled=false`
           : `none of the fence devices (${devices.map((d) => d.id).join(', ')}) can fence ${target}: check pcmk_host_list / pcmk_host_map`;
       return { ok: false, noDevice: true, reason, attempts };
     }
