@@ -90,7 +90,15 @@ async function setUp(t: ExecutionContext, fail: boolean): Promise<Fixture> {
   const { nodes } = await setUpDaemons(t, {
     properties: { 'stonith-enabled': 'true', 'no-quorum-policy': 'ignore', 'stonith-timeout': '10s' },
     resources,
-    conf: [`fenceAgentDir = ${agentDir}`],
+    // A node missing heartbeats for a peer timeout is fenced: on a loaded test machine 400 ms is a
+    // false loss away from fencing a healthy daemon, and a node not seen within dc-deadtime is
+    // fenced at start-up (Pacemaker's startup-fencing). Wider timings keep the test about order.
+    conf: [
+      `fenceAgentDir = ${agentDir}`,
+      'heartbeatIntervalMs = 200',
+      'peerTimeoutMs = 1500',
+      'dcDeadtimeMs = 15000',
+    ],
   });
   for (const n of nodes) await writeFile(join(agentDir, `${n.name}.pid`), String(n.child?.pid ?? ''));
   return { nodes, agentDir, record };
