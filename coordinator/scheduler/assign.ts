@@ -157,6 +157,30 @@ export function assign(view: ClusterView, config: ClusterConfig): Assignment {
     push(ctx.colocAsDependent, dep, norm);
     push(ctx.colocAsPrimary, pri, norm);
   }
+  // Each resource's colocation lists in Pacemaker's order (cmp_primary_priority /
+  // cmp_dependent_priority): the other side's priority, then clones before groups before
+  // primitives, then its id; the order decides which advisory step is rolled back.
+  const variantRank = (id: string): number => {
+    const k = ctx.unitById.get(id)?.resource.kind;
+    return k === 'clone' ? 2 : k === 'group' ? 1 : 0;
+  };
+  const priorityOf = (id: string): number => {
+    const first = ctx.unitById.get(id)?.rows[0]?.[0];
+    return first ? metaScore(first.meta, 'priority', 0) : 0;
+  };
+  const byOther =
+    (other: (c: ColocationConstraint) => string) =>
+    (a: ColocationConstraint, b: ColocationConstraint): number => {
+      const oa = other(a);
+      const ob = other(b);
+      return (
+        priorityOf(ob) - priorityOf(oa) ||
+        variantRank(ob) - variantRank(oa) ||
+        (oa < ob ? -1 : oa > ob ? 1 : 0)
+      );
+    };
+  for (const list of ctx.colocAsDependent.values()) list.sort(byOther((c) => c.withRsc));
+  for (const list of ctx.colocAsPrimary.values()) list.sort(byOther((c) => c.rsc));
 
   // Assignment order: priority, then configuration order;
   // primaries are assigned before their dependents.
