@@ -716,6 +716,27 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
     return c === undefined || (n !== undefined && nodeCanHost(n));
   };
   const failed = (i: Instance): boolean => i.failed.size > 0;
+  // Between two running instances, the one whose node the clone's dependents prefer more comes
+  // first (cmp_instance merges the dependents' scores into each instance's current node, only
+  // positive ones).
+  const currentNodeScore = new Map<Instance, number>();
+  const depScore = (i: Instance): number => {
+    const cur = i.active[0];
+    if (cur === undefined) return 0;
+    const known = currentNodeScore.get(i);
+    if (known !== undefined) return known;
+    let t: Scores = new Map([[cur, 0]]);
+    for (const c of ctx.colocAsPrimary.get(u.id) ?? []) {
+      if (c.score === 0 || ctx.unitNodes.has(c.rsc)) continue;
+      const dep = ctx.unitById.get(c.rsc);
+      if (!dep || !hasInfluence(dep)) continue;
+      const next = mergeDependent(ctx, dep, t, coloFactor(c.score), [], new Set([u.id]));
+      if ((next.get(cur) ?? 0) >= 0) t = next;
+    }
+    const v = t.get(cur) ?? 0;
+    currentNodeScore.set(i, v);
+    return v;
+  };
   const order = [...insts].sort((a, b) => {
     const na = a.active.length;
     const nb = b.active.length;
@@ -723,6 +744,10 @@ function placeClone(ctx: Ctx, u: Unit, r: Clone): void {
     if (curOk(a) !== curOk(b)) return curOk(a) ? -1 : 1;
     if (na > 0 !== nb > 0) return na > 0 ? -1 : 1;
     if (failed(a) !== failed(b)) return failed(a) ? 1 : -1;
+    if (na > 0 && nb > 0) {
+      const d = depScore(b) - depScore(a);
+      if (d !== 0) return d;
+    }
     return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
   });
   ctx.cloneOrder.set(u.id, order);
