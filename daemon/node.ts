@@ -172,6 +172,8 @@ export class TandemNode {
   #feedTimer: NodeJS.Timeout | undefined;
   /** The DC's last pushed fail attributes per peer (what the peer is known to hold). */
   readonly #pushedFailAttrs = new Map<string, Record<string, string>>();
+  /** Pending retries of `#reportAllAttributes` (cleared on stop). */
+  readonly #attrRetryTimers = new Set<NodeJS.Timeout>();
   /** CLI commands waiting for a DC (woken on every view change and DC gain; see `#awaitDc`). */
   readonly #dcWaiters = new Set<() => void>();
   /** Peers restarting their daemon (resources left running): node → monotonic end of the hold. */
@@ -460,6 +462,18 @@ export class TandemNode {
         'membership view',
       );
     }
+    // attrd's sync on join: a new DC, or a membership this node (re)joined, learns all of this
+    // node's transient attributes (pingd set by the start-up probe, before anyone listened, would
+    // otherwise stay unknown to the DC until it changes: the group could never move here).
+    if (
+      view.dc !== undefined &&
+      view.dc !== view.self &&
+      (previous === undefined ||
+        previous.dc !== view.dc ||
+        previous.dcEpoch !== view.dcEpoch ||
+        previous.members.join() !== view.members.join())
+    )
+      this.#reportAllAttributes(view.dc, view.dcEpoch, 0);
     // A newer configuration announced by a member is pulled (partition heal, late joiner).
     for (const n of view.nodes) {
       if (n.name !== view.self && n.state === 'member') void this.#replicator.heard(n.name, n.configVersion);
@@ -777,6 +791,30 @@ export class TandemNode {
             { dc: view.dc, reason: res.error.message },
             'monitor report to the DC failed (the next DC reads it from the history)',
           );
+      });
+  }
+
+  /**
+   * Sends every transient attribute of this node to the DC `dc`; a DC still collecting node states
+   * refuses reports, so a refusal is retried (300 ms apart, 10 times) while `dc` stays the DC.
+   */
+  #reportAllAttributes(dc: string, dcEpoch: number, attempt: number): void {
+    if (this.#stopping) return;
+    const view = this.#membership.view();
+    if (view.dc !== dc || view.dcEpoch !== dcEpoch) return;
+    void this.#clients
+      .report(
+        dc,
+        { node: this.config.node, dcEpoch, attributes: { set: this.#attrs.all(), deleted: [] } },
+        2000,
+      )
+      .then((r) => {
+        if ((r.ok && r.value.ok) || attempt >= 9 || this.#stopping) return;
+        const timer = setTimeout(() => {
+          this.#attrRetryTimers.delete(timer);
+          this.#reportAllAttributes(dc, dcEpoch, attempt + 1);
+        }, 300);
+        this.#attrRetryTimers.add(timer);
       });
   }
 
@@ -1128,6 +1166,8 @@ export class TandemNode {
     if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
     if (this.#deadtimeTimer !== undefined) clearTimeout(this.#deadtimeTimer);
     this.#notifyDcWaiters();
+    for (const t of this.#attrRetryTimers) clearTimeout(t);
+    this.#attrRetryTimers.clear();
     await this.#dropDc('daemon stopping');
     if (options.stopResources) await this.#agent.stopAll(this.#store.current());
     else if (this.#agent.activeResources().length > 0) {
