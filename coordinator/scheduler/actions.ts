@@ -149,14 +149,14 @@ export function buildActions(
   const mandatoryStartOrders = config.constraints.order.filter(
     (o) => mandatory(o) && o.firstAction === 'start' && (o.thenAction || o.firstAction) === 'start',
   );
-  // "then" may not run unless "first" runs (mandatory order).
+  // "then" may not run unless "first" runs (mandatory order). A group's start is runnable only
+  // when every member runs (a partly running group blocks its "then"), a clone's when any
+  // instance does.
+  const groupIds = new Set(config.resources.filter((r) => r.kind === 'group').map((r) => r.id));
   for (const o of mandatoryStartOrders) {
     const firsts = instancesOf.get(o.first) ?? [];
-    if (
-      firsts.length === 0 ||
-      firsts.some((i) => next.get(i.label) !== null && next.get(i.label) !== undefined)
-    )
-      continue;
+    const runs = (i: Instance): boolean => next.get(i.label) !== null && next.get(i.label) !== undefined;
+    if (firsts.length === 0 || (groupIds.has(o.first) ? firsts.every(runs) : firsts.some(runs))) continue;
     for (const t of instancesOf.get(o.then) ?? []) {
       if (isPinned(t)) continue;
       // An asymmetrical order only blocks a start: a "then" that stays where it runs keeps
