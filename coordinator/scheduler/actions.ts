@@ -153,18 +153,23 @@ export function buildActions(
   // when every member runs (a partly running group blocks its "then"), a clone's when any
   // instance does.
   const groupIds = new Set(config.resources.filter((r) => r.kind === 'group').map((r) => r.id));
-  for (const o of mandatoryStartOrders) {
-    const firsts = instancesOf.get(o.first) ?? [];
-    const runs = (i: Instance): boolean => next.get(i.label) !== null && next.get(i.label) !== undefined;
-    if (firsts.length === 0 || (groupIds.has(o.first) ? firsts.every(runs) : firsts.some(runs))) continue;
-    for (const t of instancesOf.get(o.then) ?? []) {
-      if (isPinned(t)) continue;
-      // An asymmetrical order only blocks a start: a "then" that stays where it runs keeps
-      // running (a symmetrical one also stops it).
-      const n = next.get(t.label);
-      if (!o.symmetrical && n !== null && n !== undefined && t.active.includes(n) && !t.failed.has(n))
-        continue;
-      next.set(t.label, null);
+  // Repeated until nothing changes: a blocked "then" blocks what is ordered after it in turn.
+  for (let changed = true, pass = 0; changed && pass < 50; pass++) {
+    changed = false;
+    for (const o of mandatoryStartOrders) {
+      const firsts = instancesOf.get(o.first) ?? [];
+      const runs = (i: Instance): boolean => next.get(i.label) !== null && next.get(i.label) !== undefined;
+      if (firsts.length === 0 || (groupIds.has(o.first) ? firsts.every(runs) : firsts.some(runs))) continue;
+      for (const t of instancesOf.get(o.then) ?? []) {
+        if (isPinned(t)) continue;
+        // An asymmetrical order only blocks a start: a "then" that stays where it runs keeps
+        // running (a symmetrical one also stops it).
+        const n = next.get(t.label);
+        if (n === null || n === undefined) continue;
+        if (!o.symmetrical && t.active.includes(n) && !t.failed.has(n)) continue;
+        next.set(t.label, null);
+        changed = true;
+      }
     }
   }
 
