@@ -32,6 +32,12 @@ export interface NodeAgentOptions {
   log: DaemonLogger;
   /** Whether this node may start lease-guarded resources now (lease keeper); default always. */
   mayRun?: () => boolean;
+  /**
+   * Called when the DC asks for a guarded start, before the lease is checked: the node is about
+   * to run something that must not run twice (it should announce itself active and want the
+   * witness, so its lease stops resting on heartbeats alone).
+   */
+  onGuardedStart?: () => void;
 }
 
 /** Outcome of an executor result, with the history record the executor wrote. */
@@ -59,7 +65,8 @@ export class NodeAgent implements LocalActionRunner {
   readonly #o: NodeAgentOptions;
   readonly #guard = new EpochGuard();
   /** First result of a just-started recurring monitor, by op key. */
-  readonly #firstRun = new Map<string, (r: OperationResult) => void>();
+  /** undefined: the monitor was stopped before its first run (the RunAction must not hang). */
+  readonly #firstRun = new Map<string, (r: OperationResult | undefined) => void>();
   readonly #reportListeners = new Set<(r: OperationReport) => void>();
 
   constructor(options: NodeAgentOptions) {
@@ -93,6 +100,17 @@ export class NodeAgent implements LocalActionRunner {
       'recurring monitor result reported to the DC',
     );
     for (const cb of [...this.#reportListeners]) cb(report);
+  }
+
+  /** Answers the RunActions still waiting for the first run of `rsc`'s monitors that were stopped. */
+  #abandonFirstRuns(rsc: string, intervalMs?: number): void {
+    for (const [key, waiter] of [...this.#firstRun]) {
+      const match =
+        intervalMs !== undefined ? key === `${rsc}_monitor_${intervalMs}` : key.startsWith(`${rsc}_monitor_`);
+      if (!match) continue;
+      this.#firstRun.delete(key);
+      waiter(undefined);
+    }
   }
 
   #record(rsc: string, slot: string): OpRecord | undefined {
@@ -167,6 +185,7 @@ export class NodeAgent implements LocalActionRunner {
             action.rsc,
             action.intervalMs !== undefined ? { intervalMs: action.intervalMs } : {},
           );
+          this.#abandonFirstRuns(action.rsc, action.intervalMs);
         }
         return done;
       case 'fence':
@@ -206,6 +225,7 @@ export class NodeAgent implements LocalActionRunner {
     const timeoutMs = action.timeoutMs;
     switch (action.kind) {
       case 'start':
+        if (leaseGuards(meta)) this.#o.onGuardedStart?.();
         if (leaseGuards(meta) && this.#o.mayRun !== undefined && !this.#o.mayRun()) {
           this.#o.log.warn({ rsc: p.id }, 'start refused: no quorum lease (not run; the DC retries)');
           return {
@@ -216,6 +236,7 @@ export class NodeAgent implements LocalActionRunner {
         return this.#exec(this.#request(p, meta, 'start', 0, timeoutMs));
       case 'stop':
         this.#o.monitors.stop(p.id);
+        this.#abandonFirstRuns(p.id);
         return this.#exec(this.#request(p, meta, 'stop', 0, timeoutMs));
       case 'probe':
         return this.#exec(this.#request(p, meta, 'probe', 0, timeoutMs), 7);
@@ -224,9 +245,11 @@ export class NodeAgent implements LocalActionRunner {
         if (intervalMs <= 0) return this.#exec(this.#request(p, meta, 'monitor', 0, timeoutMs));
         const spec = this.#request(p, meta, 'monitor', intervalMs, timeoutMs);
         const key = `${p.id}_monitor_${intervalMs}`;
-        const first = new Promise<OperationResult>((resolve) => this.#firstRun.set(key, resolve));
+        const first = new Promise<OperationResult | undefined>((resolve) => this.#firstRun.set(key, resolve));
         this.#o.monitors.start({ ...spec, intervalMs });
         const result = await first;
+        if (result === undefined)
+          return { status: 'cancelled', exitReason: `${key} was stopped before its first run` };
         return outcomeOf(result, this.#record(p.id, key));
       }
       case 'cancel':
@@ -290,8 +313,16 @@ export class NodeAgent implements LocalActionRunner {
       .histories()
       .filter((h) => isActive(h))
       .filter((h) => options.guardedOnly !== true || guardedIn(config, h.id));
-    if (options.guardedOnly === true) for (const h of active) this.#o.monitors.stop(h.id);
-    else this.#o.monitors.dispose();
+    if (options.guardedOnly === true) {
+      for (const h of active) {
+        this.#o.monitors.stop(h.id);
+        this.#abandonFirstRuns(h.id);
+      }
+    } else {
+      this.#o.monitors.dispose();
+      for (const waiter of [...this.#firstRun.values()]) waiter(undefined);
+      this.#firstRun.clear();
+    }
     // Reverse configuration order approximates reverse start order (groups stop last member first).
     const order = new Map<string, number>();
     let i = 0;

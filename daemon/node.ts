@@ -68,6 +68,8 @@ import type { StatusSnapshot } from './status-snapshot.ts';
 export type StartResult = { ok: true; value: TandemNode } | { ok: false; error: string };
 
 const FORWARD_TIMEOUT_MS = 20_000;
+/** How long a guarded start request makes this node count as active before anything runs. */
+const RUN_INTENT_MS = 2_000;
 /**
  * Fail counts and last failures (`fail-count-RSC#OP_INTERVAL`, `last-failure-…`): the DC decides
  * them, the node they are about keeps them among its transient attributes (pacemaker-attrd's
@@ -172,6 +174,9 @@ export class TandemNode {
   #feedTimer: NodeJS.Timeout | undefined;
   /** The DC's last pushed fail attributes per peer (what the peer is known to hold). */
   readonly #pushedFailAttrs = new Map<string, Record<string, string>>();
+  /** Monotonic end of the intent to run guarded resources (`#intendToRun`). */
+  #runIntentUntil = -Infinity;
+  #intentTimer: NodeJS.Timeout | undefined;
   /** Pending retries of `#reportAllAttributes` (cleared on stop). */
   readonly #attrRetryTimers = new Set<NodeJS.Timeout>();
   /** CLI commands waiting for a DC (woken on every view change and DC gain; see `#awaitDc`). */
@@ -233,6 +238,7 @@ export class TandemNode {
       monitors: this.#monitors,
       log: log.child({ component: 'node-agent' }),
       mayRun: () => this.#lease.mayRun(),
+      onGuardedStart: () => this.#intendToRun(),
     });
 
     this.#clients = new PeerClients({ self: config.node, key, peers: config.peers });
@@ -430,7 +436,30 @@ export class TandemNode {
 
   /** Runs something the lease guards (see `leaseGuards`): "active" for membership and the witness. */
   #runsGuarded(): boolean {
+    if (this.#clock.monoNow() < this.#runIntentUntil) return true;
     return this.#agent.guardedActiveResources(this.#store.current()).length > 0;
+  }
+
+  /**
+   * The DC asked this node to start a guarded resource: it counts as active for RUN_INTENT_MS
+   * (heartbeats say so, peers wait for its lease before taking over), and it wants the witness,
+   * which the old holder (no longer active) releases. Without this, a node taking over the group
+   * after a gateway loss ran on a heartbeat-only lease, which under load lapsed again and again
+   * (each lapse stops the group: self-demotion), while the idle old holder kept the witness.
+   */
+  #intendToRun(): void {
+    this.#runIntentUntil = this.#clock.monoNow() + RUN_INTENT_MS;
+    this.#membership.setActive(true);
+    this.#witnessKeeper?.setWanted(wantsWitness(this.#membership.view(), true));
+    // When the intent ends without anything running, stop claiming (and wanting the witness).
+    if (this.#intentTimer !== undefined) clearTimeout(this.#intentTimer);
+    this.#intentTimer = setTimeout(() => {
+      this.#intentTimer = undefined;
+      if (this.#stopping) return;
+      const active = this.#runsGuarded();
+      this.#membership.setActive(active);
+      this.#witnessKeeper?.setWanted(wantsWitness(this.#membership.view(), active));
+    }, RUN_INTENT_MS + 1);
   }
 
   // ── membership ──────────────────────────────────────────────────────────────────────────────
@@ -1166,6 +1195,7 @@ export class TandemNode {
     if (this.#holdTimer !== undefined) clearTimeout(this.#holdTimer);
     if (this.#deadtimeTimer !== undefined) clearTimeout(this.#deadtimeTimer);
     this.#notifyDcWaiters();
+    if (this.#intentTimer !== undefined) clearTimeout(this.#intentTimer);
     for (const t of this.#attrRetryTimers) clearTimeout(t);
     this.#attrRetryTimers.clear();
     await this.#dropDc('daemon stopping');
