@@ -154,6 +154,7 @@ export function buildActions(
   // instance does.
   const groupIds = new Set(config.resources.filter((r) => r.kind === 'group').map((r) => r.id));
   // Repeated until nothing changes: a blocked "then" blocks what is ordered after it in turn.
+  const orderBlocked = new Set<string>();
   for (let changed = true, pass = 0; changed && pass < 50; pass++) {
     changed = false;
     for (const o of mandatoryStartOrders) {
@@ -168,9 +169,17 @@ export function buildActions(
         if (n === null || n === undefined) continue;
         if (!o.symmetrical && t.active.includes(n) && !t.failed.has(n)) continue;
         next.set(t.label, null);
+        if (!groupIds.has(o.then) && !isCloneId(o.then)) orderBlocked.add(o.then);
         changed = true;
       }
     }
+  }
+  // A primitive whose start an order blocked takes its INFINITY-colocated dependents down with
+  // it (pcmk__block_colocation_dependents: one level, the dependents' own dependents keep their
+  // placement; a blocked group's dependents are not blocked, as crm_simulate shows).
+  for (const c of config.constraints.colocation) {
+    if (c.score < 1_000_000 || !orderBlocked.has(c.withRsc)) continue;
+    for (const d of instancesOf.get(c.rsc) ?? []) if (!isPinned(d)) next.set(d.label, null);
   }
 
   // Per-instance plans.
