@@ -59,7 +59,7 @@ function checkAgainstKnown(
 }
 
 test('tandem agrees with crm_simulate on generated CIBs (nodes, resources, start/stop/fence)', async (t) => {
-  t.timeout(180_000);
+  t.timeout(300_000);
   const dir = await mkdtemp(join(tmpdir(), `tandem-diff-${process.pid}-`));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const results = await mapLimit(SEEDS, 2, (seed) => runGeneratedCase(seed, dir));
@@ -83,7 +83,7 @@ test('tandem agrees with crm_simulate on generated CIBs (nodes, resources, start
 });
 
 test('tandem simulate prints the current status exactly as crm_simulate does on generated CIBs', async (t) => {
-  t.timeout(120_000);
+  t.timeout(300_000);
   const dir = await mkdtemp(join(tmpdir(), `tandem-diff-status-${process.pid}-`));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const results = await mapLimit(SEEDS, 2, async (seed) => ({
