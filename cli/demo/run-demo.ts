@@ -6,13 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ExitCode } from '../exit-codes.ts';
-import {
-  FLOATING_IP,
-  GATEWAY_IP,
-  NODE_ADDRESSES,
-  REDIS_IP,
-  canUseNetns,
-} from '../../lab/netns-topology.ts';
+import { FLOATING_IP, GATEWAY_IP, NODE_ADDRESSES, REDIS_IP, canUseNetns } from '../../lab/netns-topology.ts';
 import { NODE_NAMES, STANDIN_PORT, TwoNodeCluster } from './cluster.ts';
 import { measureFailover } from './failover-probe.ts';
 import { PINGD_RULE_WHY } from './runbook.ts';

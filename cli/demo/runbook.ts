@@ -106,7 +106,7 @@ export function adaptRunbookCommand(original: readonly string[], s: DemoSettings
         return { original: [...original], words: ['resource', 'create', id, 'ocf:tandem:Dummy'], notes };
       }
       notes.push(
-        "tandem's own IPaddr2 (duplicate address detection before adding, 200 ms on this LAN); monitor every 1 s",
+        "tandem's own IPaddr2 (duplicate address detection before adding, 100 ms on this LAN); monitor every 1 s",
       );
       return {
         original: [...original],
@@ -117,7 +117,7 @@ export function adaptRunbookCommand(original: readonly string[], s: DemoSettings
           'ocf:tandem:IPaddr2',
           ...rest,
           `nic=${s.nic}`,
-          'dad_timeout=200ms',
+          'dad_timeout=100ms',
           'arp_count=2',
           'op',
           'monitor',
@@ -139,7 +139,7 @@ export function adaptRunbookCommand(original: readonly string[], s: DemoSettings
         `tandem's own ping (fping, in-process) every ${s.pingIntervalMs} ms with short timeouts and no dampening, ` +
           'so a lost gateway is noticed in well under a second (the guide: 5 s timeout, 3 attempts, 10 s monitor)',
       );
-      const params = replaceParams(rest, { host_list: s.gatewayIp, timeout: '200ms', attempts: '2' });
+      const params = replaceParams(rest, { host_list: s.gatewayIp, timeout: '100ms', attempts: '2' });
       return {
         original: [...original],
         words: [

@@ -69,7 +69,7 @@ const cases: Array<{
     input: 'resource create ClusterIP ocf:heartbeat:IPaddr2 ip=192.0.2.58 cidr_netmask=24',
     settings: netns,
     expected:
-      'resource create ClusterIP ocf:tandem:IPaddr2 ip=192.0.2.58 cidr_netmask=24 nic=eth0 dad_timeout=200ms arp_count=2 op monitor interval=1s timeout=10s',
+      'resource create ClusterIP ocf:tandem:IPaddr2 ip=192.0.2.58 cidr_netmask=24 nic=eth0 dad_timeout=100ms arp_count=2 op monitor interval=1s timeout=10s',
     changed: true,
   },
   {
@@ -91,7 +91,7 @@ const cases: Array<{
     input: 'resource create ping ocf:pacemaker:ping host_list=192.0.2.1 timeout=5 attempts=3',
     settings: { ...netns, gatewayIp: '198.51.100.1', pingIntervalMs: 300 },
     expected:
-      'resource create ping ocf:tandem:ping host_list=198.51.100.1 timeout=200ms attempts=2 dampen=0 op monitor interval=300ms timeout=5s',
+      'resource create ping ocf:tandem:ping host_list=198.51.100.1 timeout=100ms attempts=2 dampen=0 op monitor interval=300ms timeout=5s',
     changed: true,
   },
   {
