@@ -7,6 +7,7 @@
  * pingd location rule the guide lacks, and applies the commands through the same code as
  * `tandem -f` — in-process, so eleven commands cost one process start rather than eleven.
  */
+import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +15,18 @@ import { spawn } from 'node:child_process';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** The repository root (cli/demo/../..). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The repository root: the nearest folder above this module holding package.json. This module
+ * runs from cli/demo/ (tsx) or bundled into build/tandem.mjs, so a fixed number of `..` is wrong
+ * for one of the two.
+ */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..', '..');
+  }
+}
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 export const RUNBOOK_PATH = join(REPO_ROOT, 'examples', 'abiquo-rs', 'runbook.sh');
 export const LSB_SCRIPT_PATH = join(REPO_ROOT, 'examples', 'abiquo-rs', 'abiquo-tomcat');
 
