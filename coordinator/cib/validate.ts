@@ -723,7 +723,7 @@ function warnDangerous(c: Checker, config: ClusterConfig, resources: Map<string,
     c.warn(
       'properties.stonith-enabled',
       `Resource start-up disabled since no STONITH resources have been defined (stonith-enabled is ${props['stonith-enabled'] ?? 'unset, and Pacemaker defaults it to true'})`,
-      'create a fence device (tandem stonith create …) or, accepting the split-brain risk, tandem property set stonith-enabled=false',
+      'create a fence device (tandem resource create NAME stonith:fence_AGENT …) or, accepting the split-brain risk, tandem property set stonith-enabled=false',
     );
   }
   const nqp = props['no-quorum-policy'] ?? 'stop';
