@@ -256,11 +256,13 @@ prop('idempotent once applied: the next run starts and stops nothing', ({ cluste
   // Pacemaker 2.1.5 merges a dependent group's later members into the primary at full strength
   // (merge_weights recurses through the group's internal INFINITY colocation with factor ±1), so
   // once a group runs, an advisory colocation with it moves the primary by the members'
-  // stickiness: not idempotent in Pacemaker either. Those colocations are left out here.
-  const groups = new Set(config.resources.filter((r) => r.kind === 'group').map((r) => r.id));
-  config.constraints.colocation = config.constraints.colocation.filter(
-    (c) => !groups.has(c.rsc) || Math.abs(c.score) >= 1_000_000,
-  );
+  // stickiness: not idempotent in Pacemaker either. The same holds for a primitive dependent:
+  // once it runs, its stickiness (scaled by the colocation's factor) pulls its primary, which
+  // crm_simulate shows by moving the primary on the second run (fast-check counterexample
+  // cib-generator seed 826951, 6 nodes, 16 resources: rsc2 with rsc1 at 100 moves rsc1 from node6
+  // to node4 and restarts the clone ordered after it, in Pacemaker as in tandem; golden case
+  // not-idempotent-advisory-colocation). So advisory colocations are left out here.
+  config.constraints.colocation = config.constraints.colocation.filter((c) => Math.abs(c.score) >= 1_000_000);
   const first = run(config, cluster.status);
   const second = run(config, applyTransition(config, cluster.status, first));
   const changes = second.actions.filter(
