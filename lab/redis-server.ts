@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, waitFor } from './process.ts';
+import { freePort } from './free-port.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -36,19 +36,6 @@ export interface RedisServer {
   /** Runs `redis-cli` against it (in its namespace); for tests that inspect keys. */
   cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   stop(): Promise<void>;
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<Result<RedisServer>> {

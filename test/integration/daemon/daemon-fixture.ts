@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { emptyConfig, saveConfigFile, type ClusterConfig } from '../../../coordi
 import { createKeyFile, LocalTransportClient } from '../../../coordinator/transport/index.ts';
 import { buildStatus, type StatusDocument } from '../../../cli/status/index.ts';
 import type { StatusSnapshot } from '../../../daemon/status-snapshot.ts';
+import { freePort } from '../../../lab/free-port.ts';
 
 export const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -24,18 +24,6 @@ export interface DaemonNode {
   conf: string;
   child?: ChildProcess;
   exited?: Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export function startDaemon(t: ExecutionContext, node: DaemonNode): void {

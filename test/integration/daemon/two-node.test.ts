@@ -5,90 +5,24 @@
  * killing the active tandemd (SIGKILL, by PID) moves the resource to the other node (the time is
  * measured and printed). Every process is killed and every file removed in teardown.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
-import { emptyConfig, saveConfigFile, type ClusterConfig } from '../../../coordinator/cib/index.ts';
-import { createKeyFile, LocalTransportClient } from '../../../coordinator/transport/index.ts';
-import { buildStatus, type StatusDocument } from '../../../cli/status/index.ts';
-import type { StatusSnapshot } from '../../../daemon/status-snapshot.ts';
+import type { ClusterConfig } from '../../../coordinator/cib/index.ts';
 import { startRedisServer } from '../../../lab/redis-server.ts';
+import {
+  placement,
+  root,
+  setUpDaemons,
+  startDaemon,
+  status,
+  until,
+  type DaemonNode as Node,
+} from './daemon-fixture.ts';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Node {
-  name: string;
-  dir: string;
-  socket: string;
-  conf: string;
-  child?: ChildProcess;
-  exited?: Promise<void>;
-}
-
-function startDaemon(t: ExecutionContext, node: Node): void {
-  const child = spawn(join(root, 'bin', 'tandemd'), ['--config', node.conf], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  node.child = child;
-  node.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
-      process.kill(child.pid, 'SIGKILL');
-    await node.exited;
-    if (stderr !== '') t.log(`${node.name} stderr: ${stderr.slice(0, 500)}`);
-  });
-}
-
-async function status(node: Node): Promise<StatusDocument | undefined> {
-  const client = new LocalTransportClient(node.socket);
-  try {
-    const r = await client.status({ localOnly: false }, 1000);
-    if (!r.ok) return undefined;
-    return buildStatus(JSON.parse(r.value.statusJson) as StatusSnapshot).document;
-  } finally {
-    client.close();
-  }
-}
-
-async function until<T>(
-  what: string,
-  deadlineMs: number,
-  probe: () => Promise<T | undefined>,
-  intervalMs = 25,
-): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await probe();
-    if (last !== undefined) return last;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-}
-
-function placement(doc: StatusDocument, rsc: string): string[] {
-  return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
-}
 
 /** The gateway-ping clone of the RS pair, pinging loopback (every node's "gateway" here). */
 const PING_CLONE: ClusterConfig['resources'][number] = {
@@ -110,56 +44,18 @@ async function setUpCluster(
   witness?: string,
   extra: ClusterConfig['resources'] = [],
 ): Promise<Node[]> {
-  const base = await mkdtemp(join(tmpdir(), `tandem-2node-${process.pid}-`));
-  t.teardown(() => rm(base, { recursive: true, force: true }));
-  const keyFile = join(base, 'cluster.key');
-  await createKeyFile(keyFile);
-  const ports = [await freePort(), await freePort()];
-  const names = ['node1', 'node2'];
-  const config: ClusterConfig = {
-    ...emptyConfig('it', names),
-    properties: { 'stonith-enabled': 'false' },
-    resources: [
-      {
-        kind: 'primitive',
-        id: 'd1',
-        agent: { standard: 'ocf', provider: 'tandem', type: 'Dummy' },
-        instanceAttributes: {},
-        metaAttributes: {},
-        operations: [{ name: 'monitor', intervalMs: 1000, timeoutMs: 5000 }],
-      },
-      ...extra,
-    ],
-    version: { adminEpoch: 0, epoch: 1, numUpdates: 0 },
+  const d1: ClusterConfig['resources'][number] = {
+    kind: 'primitive',
+    id: 'd1',
+    agent: { standard: 'ocf', provider: 'tandem', type: 'Dummy' },
+    instanceAttributes: {},
+    metaAttributes: {},
+    operations: [{ name: 'monitor', intervalMs: 1000, timeoutMs: 5000 }],
   };
-  const nodes: Node[] = [];
-  for (let i = 0; i < 2; i++) {
-    const name = names[i] ?? '';
-    const other = names[1 - i] ?? '';
-    const dir = join(base, name);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await saveConfigFile(join(dir, 'cib.json'), config);
-    const socket = join(dir, 'tandemd.sock');
-    const conf = join(base, `${name}.conf`);
-    await writeFile(
-      conf,
-      [
-        'cluster = it',
-        `node = ${name}`,
-        `listen = 127.0.0.1:${ports[i] ?? 0}`,
-        `peer.${other} = 127.0.0.1:${ports[1 - i] ?? 0}`,
-        `keyFile = ${keyFile}`,
-        `stateDir = ${dir}`,
-        `socket = ${socket}`,
-        `agentStateDir = ${join(dir, 'rsc')}`,
-        `log = ${join(dir, 'tandemd.log')}`,
-        ...(witness !== undefined ? [`witness = ${witness}`] : []),
-        '',
-      ].join('\n'),
-    );
-    nodes.push({ name, dir, socket, conf });
-  }
-  for (const n of nodes) startDaemon(t, n);
+  const { nodes } = await setUpDaemons(t, {
+    resources: [d1, ...extra],
+    ...(witness !== undefined ? { witness } : {}),
+  });
   return nodes;
 }
 

@@ -4,6 +4,7 @@
  * for a stale pid file), the HTTP answer, and configuration from the defaults file.
  */
 import test from 'ava';
+import { freePort } from '../../../lab/free-port.ts';
 import type { ExecutionContext } from 'ava';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
@@ -13,20 +14,6 @@ import { join } from 'node:path';
 import { run, tempDir } from './support.ts';
 
 const script = fileURLToPath(new URL('../../../examples/abiquo-rs/abiquo-tomcat', import.meta.url));
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 function httpGet(port: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -4,24 +4,15 @@
  * (`cancelled`: not a result, so nothing is recorded), instead of waiting out its deadline.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import test from 'ava';
+import { freePort } from '../../../lab/free-port.ts';
 import type { ActionContext } from '../../../coordinator/controller/index.ts';
 import { emptyConfig } from '../../../coordinator/cib/index.ts';
 import type { Action } from '../../../coordinator/scheduler/index.ts';
 import { GrpcActionSink, PeerClients } from '../../../coordinator/transport/index.ts';
 
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** A port nobody listens on: a free one, closed again at once. */
+const closedPort = freePort;
 
 const stop: Action = {
   id: 'stop d1 b',
