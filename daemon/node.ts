@@ -510,7 +510,9 @@ export class TandemNode {
     this.#notifyDcWaiters();
     if (view.isDc && this.#controller === undefined && this.#mayTakeDc(view)) void this.#becomeDc(view);
     else if (!view.isDc && this.#controller !== undefined) void this.#dropDc('no longer DC');
-    else if (view.isDc) this.#feedView(view, previous);
+    // `previous === view` is a re-evaluation (a pingd change for the isolation rule), not news
+    // about the membership: feeding it to the controller would abort its running transition.
+    else if (view.isDc && previous !== view) this.#feedView(view, previous);
   }
 
   /**
