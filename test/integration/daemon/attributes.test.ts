@@ -6,26 +6,12 @@
  * sync), so the DC's status has pingd for node2 again.
  */
 import test from 'ava';
-import { setUpDaemons, snapshot, startDaemon, until } from './daemon-fixture.ts';
+import { PING_CLONE, setUpDaemons, snapshot, startDaemon, until } from './daemon-fixture.ts';
 
 test('a rejoining node tells the DC its attributes (pingd set by the start-up probe)', async (t) => {
   t.timeout(90_000);
   const { nodes } = await setUpDaemons(t, {
-    resources: [
-      {
-        kind: 'clone',
-        id: 'ping-clone',
-        metaAttributes: {},
-        child: {
-          kind: 'primitive',
-          id: 'ping',
-          agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
-          instanceAttributes: { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0' },
-          metaAttributes: {},
-          operations: [{ name: 'monitor', intervalMs: 500, timeoutMs: 5000 }],
-        },
-      },
-    ],
+    resources: [PING_CLONE],
   });
   const [n1, n2] = nodes;
   if (n1 === undefined || n2?.child?.pid === undefined) throw new Error('two nodes');

@@ -80,6 +80,21 @@ export function placement(doc: StatusDocument, rsc: string): string[] {
   return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
 }
 
+/** The gateway-ping clone of the RS pair, pinging loopback (every node's "gateway" here). */
+export const PING_CLONE: ClusterConfig['resources'][number] = {
+  kind: 'clone',
+  id: 'ping-clone',
+  metaAttributes: {},
+  child: {
+    kind: 'primitive',
+    id: 'ping',
+    agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
+    instanceAttributes: { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0' },
+    metaAttributes: {},
+    operations: [{ name: 'monitor', intervalMs: 500, timeoutMs: 5000 }],
+  },
+};
+
 export interface ClusterSpec {
   witness?: string;
   properties?: Record<string, string>;

@@ -13,6 +13,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { ClusterConfig } from '../../../coordinator/cib/index.ts';
 import { startRedisServer } from '../../../lab/redis-server.ts';
 import {
+  PING_CLONE,
   placement,
   root,
   setUpDaemons,
@@ -23,21 +24,6 @@ import {
 } from './daemon-fixture.ts';
 
 const run = promisify(execFile);
-
-/** The gateway-ping clone of the RS pair, pinging loopback (every node's "gateway" here). */
-const PING_CLONE: ClusterConfig['resources'][number] = {
-  kind: 'clone',
-  id: 'ping-clone',
-  metaAttributes: {},
-  child: {
-    kind: 'primitive',
-    id: 'ping',
-    agent: { standard: 'ocf', provider: 'tandem', type: 'ping' },
-    instanceAttributes: { host_list: '127.0.0.1', timeout: '200ms', attempts: '2', dampen: '0' },
-    metaAttributes: {},
-    operations: [{ name: 'monitor', intervalMs: 500, timeoutMs: 5000 }],
-  },
-};
 
 async function setUpCluster(
   t: ExecutionContext,
