@@ -80,6 +80,19 @@ export function placement(doc: StatusDocument, rsc: string): string[] {
   return doc.resources.filter((r) => r.id === rsc).flatMap((r) => r.nodes);
 }
 
+/** Polls NODE's status (every 10 ms) until RSC runs on NODE and nowhere else; that status. */
+export function untilRunsOnlyOn(node: DaemonNode, rsc: string, deadlineMs: number): Promise<StatusDocument> {
+  return until(
+    `${rsc} running only on ${node.name}`,
+    deadlineMs,
+    async () => {
+      const doc = await status(node);
+      return doc !== undefined && placement(doc, rsc).join() === node.name ? doc : undefined;
+    },
+    10,
+  );
+}
+
 /** The gateway-ping clone of the RS pair, pinging loopback (every node's "gateway" here). */
 export const PING_CLONE: ClusterConfig['resources'][number] = {
   kind: 'clone',

@@ -17,7 +17,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import type { ClusterConfig } from '../../../coordinator/cib/index.ts';
-import { placement, root, setUpDaemons, status, until, type DaemonNode } from './daemon-fixture.ts';
+import {
+  placement,
+  root,
+  setUpDaemons,
+  status,
+  until,
+  untilRunsOnlyOn,
+  type DaemonNode,
+} from './daemon-fixture.ts';
 
 const run = promisify(execFile);
 
@@ -140,15 +148,7 @@ test('stonith-enabled: the lost node is fenced by the fence agent before d1 star
   if (victim?.child?.pid === undefined || survivor === undefined) throw new Error('victim');
   const frozenAt = performance.now();
   process.kill(victim.child.pid, 'SIGSTOP');
-  const after = await until(
-    `d1 started on ${survivor.name}`,
-    20_000,
-    async () => {
-      const doc = await status(survivor);
-      return doc !== undefined && placement(doc, 'd1').join() === survivor.name ? doc : undefined;
-    },
-    10,
-  );
+  const after = await untilRunsOnlyOn(survivor, 'd1', 20_000);
   const failoverMs = Math.round(performance.now() - frozenAt);
   console.log(`[fencing] failover with fencing after SIGSTOP of the active tandemd: ${failoverMs} ms`);
   t.log(`failover with fencing: ${failoverMs} ms`);

@@ -15,6 +15,7 @@ import { startRedisServer } from '../../../lab/redis-server.ts';
 import {
   PING_CLONE,
   placement,
+  untilRunsOnlyOn,
   root,
   setUpDaemons,
   startDaemon,
@@ -94,15 +95,7 @@ test('two tandemd: cluster forms, resource runs once, live edit replicates, cras
   const killedAt = performance.now();
   process.kill(victim.child.pid, 'SIGKILL');
   await victim.exited;
-  const after = await until(
-    `d1 started on ${survivor.name}`,
-    15_000,
-    async () => {
-      const doc = await status(survivor);
-      return doc !== undefined && placement(doc, 'd1').join() === survivor.name ? doc : undefined;
-    },
-    10,
-  );
+  const after = await untilRunsOnlyOn(survivor, 'd1', 15_000);
   const failoverMs = Math.round(performance.now() - killedAt);
   t.log(`failover after SIGKILL of the active tandemd: ${failoverMs} ms`);
   console.log(
@@ -218,23 +211,12 @@ test('with a Redis witness: the holder keeps running in steady state, a crash fa
   const killedAt = performance.now();
   process.kill(victim.child.pid, 'SIGKILL');
   await victim.exited;
-  const after = await until(
-    `d1 on ${survivor.name}`,
-    15_000,
-    async () => {
-      const doc = await status(survivor);
-      return doc !== undefined && placement(doc, 'd1').join() === survivor.name ? doc : undefined;
-    },
-    10,
-  );
+  const after = await untilRunsOnlyOn(survivor, 'd1', 15_000);
   const failoverMs = Math.round(performance.now() - killedAt);
   console.log(`[two-node, witness] failover after SIGKILL of the active tandemd: ${failoverMs} ms`);
   t.log(`failover with the witness: ${failoverMs} ms`);
   t.is(after.cluster.witness.holder, survivor.name);
   t.true(after.cluster.quorum.quorate);
-  const settled = await until(`ping on ${survivor.name} too`, 10_000, async () => {
-    const doc = await status(survivor);
-    return doc !== undefined && placement(doc, 'ping').join() === survivor.name ? doc : undefined;
-  });
+  const settled = await untilRunsOnlyOn(survivor, 'ping', 10_000);
   t.deepEqual(settled.failures, [], 'actions lost with the crashed node are not failures');
 });
