@@ -43,3 +43,13 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Whether a process with this PID exists (signal 0: nothing is sent). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

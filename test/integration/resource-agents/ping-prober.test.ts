@@ -14,6 +14,7 @@ import { Executor } from '../../../agent/executor/index.ts';
 import { FpingProber } from '../../../resource-agents/internal/fping-prober.ts';
 import { builtinAgents } from '../../../resource-agents/index.ts';
 import { must, netnsPair, run, tempDir, waitFor } from './support.ts';
+import { isAlive } from '../../../lab/process.ts';
 
 /** fping run inside namespace `ns` (ip netns exec execs, so the PID stays fping's). */
 async function fpingIn(t: ExecutionContext, ns: string): Promise<string> {
@@ -22,15 +23,6 @@ async function fpingIn(t: ExecutionContext, ns: string): Promise<string> {
   await writeFile(file, `#!/bin/sh\nexec ip netns exec ${ns} /usr/bin/fping "$@"\n`);
   await chmod(file, 0o755);
   return file;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves with ms from now until `p` reports the gateway's verdict `up`. */
@@ -136,7 +128,7 @@ test('in an Executor: one fping for all monitors, pingd pushed on change, ended 
   const last = await fpings();
   await executor.dispose();
   t.true(
-    await waitFor(() => last.every((pid) => !alive(pid)), 3000),
+    await waitFor(() => last.every((pid) => !isAlive(pid)), 3000),
     'dispose of the executor ends the other',
   );
 });
@@ -158,17 +150,17 @@ test('fping dies with its parent (SIGKILL of the daemon): the closed pipe ends i
   const tsx = new URL('../../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
   const child = spawn(process.execPath, ['--import', tsx, script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const killChild = (): void => {
-    if (child.pid !== undefined && alive(child.pid)) process.kill(child.pid, 'SIGKILL');
+    if (child.pid !== undefined && isAlive(child.pid)) process.kill(child.pid, 'SIGKILL');
   };
   t.teardown(killChild);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   t.true(await waitFor(() => out.includes('\n'), 15000), 'the prober started');
   const fpingPid = Number(out.trim());
-  t.true(fpingPid > 0 && alive(fpingPid));
+  t.true(fpingPid > 0 && isAlive(fpingPid));
   t.teardown(() => {
-    if (alive(fpingPid)) process.kill(fpingPid, 'SIGKILL');
+    if (isAlive(fpingPid)) process.kill(fpingPid, 'SIGKILL');
   });
   killChild();
-  t.true(await waitFor(() => !alive(fpingPid), 3000), 'fping outlived its parent');
+  t.true(await waitFor(() => !isAlive(fpingPid), 3000), 'fping outlived its parent');
 });

@@ -14,6 +14,7 @@ import {
   chooseSentinel,
   parseFpingLoopLine,
 } from '../../../resource-agents/internal/fping-prober.ts';
+import { isAlive } from '../../../lab/process.ts';
 
 const lines: [string, ReturnType<typeof parseFpingLoopLine>][] = [
   ['192.0.2.1  : [0], 64 bytes, 0.043 ms (0.043 avg, 0% loss)', { host: '192.0.2.1', seq: 0, kind: 'reply' }],
@@ -130,14 +131,5 @@ test('fping that exits is started again; verdicts survive; dispose ends it by PI
   t.deepEqual([...p.reachable()], [GW], 'the verdict is kept across the restart');
   const second = p.pid;
   await p.dispose();
-  t.true(second !== undefined && !alive(second), 'fping ended by dispose');
+  t.true(second !== undefined && !isAlive(second), 'fping ended by dispose');
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
