@@ -8,13 +8,12 @@ import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { waitFor } from '../../../lab/process.ts';
+import { isAlive, waitFor } from '../../../lab/process.ts';
 import {
   FpingProber,
   chooseSentinel,
   parseFpingLoopLine,
 } from '../../../resource-agents/internal/fping-prober.ts';
-import { isAlive } from '../../../lab/process.ts';
 
 const lines: [string, ReturnType<typeof parseFpingLoopLine>][] = [
   ['192.0.2.1  : [0], 64 bytes, 0.043 ms (0.043 avg, 0% loss)', { host: '192.0.2.1', seq: 0, kind: 'reply' }],
