@@ -686,6 +686,12 @@ export class TandemNode {
       },
       peInputs: new FilePeInputStore(join(this.config.stateDir, 'pe')),
       log,
+      // A node holds its fail counts before the DC acts on them (attrd records them at once), so a
+      // DC that dies mid-recovery does not take a new failure with it; and again after the
+      // transition for what its results changed.
+      onScheduled: () => {
+        if (this.#controller === controller) this.#syncFailAttributes(controller);
+      },
       onTransition: (e) => {
         if (this.#controller === controller) this.#syncFailAttributes(controller);
         const actions = e.transition.actions.filter((a) => !a.pseudo).map((a) => a.id);

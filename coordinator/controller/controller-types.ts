@@ -73,6 +73,12 @@ export interface ControllerOptions {
   log?: ControllerLogger;
   /** Called after every transition (completed or aborted), for status and logs. */
   onTransition?: (event: TransitionEvent) => void;
+  /**
+   * Called each time the scheduler has run, before any of its actions: the status it planned from
+   * (fail counts included) is final for that transition, so the daemon hands each node its fail
+   * counts here, before the DC acts on them.
+   */
+  onScheduled?: () => void;
 }
 
 export interface TransitionEvent {

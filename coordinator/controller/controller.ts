@@ -303,6 +303,7 @@ export class Controller implements ControllerApi {
       const transition = schedule(input);
       const id = ++this.#transitionId;
       this.#transition = transition;
+      this.#o.onScheduled?.();
       this.#retryAt = undefined;
       const saving = this.#o.peInputs?.save(input).then(
         (name) => name,
